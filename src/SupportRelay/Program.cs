@@ -1,0 +1,16 @@
+using SupportRelay;
+using SupportRelay.Cli;
+
+if (CommandLineApp.IsCommand(args))
+{
+    return await CommandLineApp.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSupportRelay();
+
+var app = builder.Build();
+app.MapSupportRelay();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace SupportRelay.Storage;
+
+/// <summary>One claimed row of the webhook inbox or the outbox.</summary>
+public sealed record WorkItem(long Id, string Kind, string Payload, long Attempts, long Progress);
+
+/// <summary>The two durable queues: stored webhooks to process, and deliveries to send.</summary>
+public enum WorkTable
+{
+    Inbox,
+    Outbox,
+}
+
+/// <summary>
+/// Claims work with a lease so that each item is handled by one worker at a time, on one machine or
+/// several. Items that share an ordering key (a conversation) are handed out one at a time, oldest
+/// first, so replies reach the customer in order. A worker that dies loses its lease, and the item
+/// is claimed again once the lease ends.
+/// </summary>
+public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<DatabaseOptions> options, ReplicaIdentity replica)
+{
+    public SqlDialect Dialect => dialect;
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkTable table, int batch, CancellationToken cancellationToken)
+    {
+        var (name, kind, progress) = Columns(table);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var sql = $"""
+            UPDATE {name} SET locked_by = @owner, locked_until = @leaseEnd, attempts = attempts + 1
+            WHERE id IN (
+                SELECT t.id FROM {name} t
+                WHERE t.state = 'pending' AND t.next_attempt_at <= @now
+                  AND (t.locked_until IS NULL OR t.locked_until < @now)
+                  AND (t.ordering_key IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM {name} p WHERE p.ordering_key = t.ordering_key AND p.state = 'pending' AND p.id < t.id))
+                ORDER BY t.id
+                LIMIT @batch{dialect.SkipLockedSuffix})
+            RETURNING id AS Id, {kind} AS Kind, payload AS Payload, attempts AS Attempts, {progress} AS Progress
+            """;
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<WorkItem>(new CommandDefinition(sql, new
+        {
+            owner = replica.Id,
+            leaseEnd = now + (long)options.Value.LeaseDuration.TotalMilliseconds,
+            now,
+            batch,
+        }, cancellationToken: cancellationToken));
+        return rows.OrderBy(r => r.Id).ToList();
+    }
+
+    /// <summary>Marks the item done, inside the caller's transaction when it gives one.</summary>
+    public Task CompleteAsync(WorkTable table, long id, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var (name, _, _) = Columns(table);
+        var doneColumn = table == WorkTable.Inbox ? "processed_at" : "sent_at";
+        var state = table == WorkTable.Inbox ? "done" : "sent";
+        return connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {name} SET state = '{state}', {doneColumn} = @now, locked_by = NULL, locked_until = NULL, last_error = NULL WHERE id = @id",
+            new { id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task CompleteAsync(WorkTable table, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await CompleteAsync(table, id, connection, null, cancellationToken);
+    }
+
+    /// <summary>Releases the item to be tried again at <paramref name="notBefore"/>.</summary>
+    public async Task RetryAsync(WorkTable table, long id, DateTimeOffset notBefore, string error, CancellationToken cancellationToken)
+    {
+        var (name, _, _) = Columns(table);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {name} SET next_attempt_at = @at, last_error = @error, locked_by = NULL, locked_until = NULL WHERE id = @id",
+            new { id, at = notBefore.ToUnixTimeMilliseconds(), error = Truncate(error) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Gives up on the item for good, keeping why.</summary>
+    public async Task FailAsync(WorkTable table, long id, string error, CancellationToken cancellationToken)
+    {
+        var (name, _, _) = Columns(table);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {name} SET state = 'failed', last_error = @error, locked_by = NULL, locked_until = NULL WHERE id = @id",
+            new { id, error = Truncate(error) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records that the first <paramref name="progress"/> steps of a multi-step delivery are done.</summary>
+    public async Task SaveProgressAsync(long outboxId, long progress, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET progress = @progress WHERE id = @outboxId",
+            new { outboxId, progress }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> CountPendingAsync(WorkTable table, CancellationToken cancellationToken)
+    {
+        var (name, _, _) = Columns(table);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM {name} WHERE state = 'pending'", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Adds a delivery unless one with the same key exists; true when it was added.</summary>
+    public async Task<bool> EnqueueAsync(OutboxMessage message, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO outbox (kind, dedup_key, ordering_key, payload, created_at, state, next_attempt_at)
+            VALUES (@Kind, @DedupKey, @OrderingKey, @Payload, @now, 'pending', @now)
+            ON CONFLICT (dedup_key) DO NOTHING
+            """,
+            new { message.Kind, message.DedupKey, message.OrderingKey, message.Payload, now }, transaction,
+            cancellationToken: cancellationToken));
+        return inserted > 0;
+    }
+
+    private static (string Table, string Kind, string Progress) Columns(WorkTable table) => table switch
+    {
+        WorkTable.Inbox => ("webhook_inbox", "event_type", "0"),
+        WorkTable.Outbox => ("outbox", "kind", "progress"),
+        _ => throw new ArgumentOutOfRangeException(nameof(table)),
+    };
+
+    private static string Truncate(string error) => error.Length <= 2000 ? error : error[..2000];
+}
+
+/// <summary>A delivery to add to the outbox; <see cref="DedupKey"/> makes adding it idempotent.</summary>
+public sealed record OutboxMessage(string Kind, string DedupKey, string? OrderingKey, string Payload);
+
+/// <summary>This process's name in leases, so a replica can tell its claims from another's.</summary>
+public sealed class ReplicaIdentity
+{
+    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+}

@@ -1,0 +1,37 @@
+using SupportRelay.Storage;
+
+namespace SupportRelay;
+
+/// <summary>The composition root: every feature's services and endpoints, in one place.</summary>
+public static class SupportRelayApp
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplicationBuilder AddSupportRelay(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSupportRelayCore();
+        return builder;
+    }
+
+    /// <summary>The services the web host and the command line share.</summary>
+    public static IServiceCollection AddSupportRelayCore(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddStorage();
+        return services;
+    }
+
+    public static WebApplication MapSupportRelay(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace SupportRelay.Tests.Infrastructure;
+
+/// <summary>
+/// The whole service in memory, on a real SQLite file of its own, with settings given in memory.
+/// Two factories given the same <see cref="DatabasePath"/> see the same data, which is how a test
+/// restarts the service.
+/// </summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public AppFactory(IDictionary<string, string?>? settings = null, string? databasePath = null, TimeProvider? timeProvider = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "supportrelay-tests", $"{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        TimeProvider = timeProvider;
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:Sqlite"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = "sqlite",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    public TimeProvider? TimeProvider { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>Starts the host now (migrations run, workers start).</summary>
+    public AppFactory Start()
+    {
+        _ = Server;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services =>
+        {
+            if (TimeProvider is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(TimeProvider);
+            }
+        });
+    }
+}
