@@ -1,3 +1,6 @@
+using SupportRelay.Bot;
+using SupportRelay.Chatwoot;
+using SupportRelay.Operations;
 using SupportRelay.Storage;
 
 namespace SupportRelay;
@@ -16,6 +19,8 @@ public static class SupportRelayApp
 
         builder.Services.AddProblemDetails();
         builder.Services.AddSupportRelayCore();
+        builder.Services.AddWorkers();
+        builder.Services.AddMetricsExport();
         return builder;
     }
 
@@ -23,7 +28,12 @@ public static class SupportRelayApp
     public static IServiceCollection AddSupportRelayCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<SupportRelayMetrics>();
+        services.AddSingleton<WorkSignal>();
         services.AddStorage();
+        services.AddChatwoot();
+        services.AddBot();
         return services;
     }
 
@@ -32,6 +42,8 @@ public static class SupportRelayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapChatwootWebhooks();
         return app;
     }
 }

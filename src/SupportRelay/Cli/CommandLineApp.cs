@@ -1,11 +1,52 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Console;
+using SupportRelay.Storage;
+
 namespace SupportRelay.Cli;
 
-/// <summary>The command line: every verb but <c>serve</c>, which is the web host itself.</summary>
+/// <summary>
+/// The command line: every verb but <c>serve</c>, which is the web host itself. Results go to stdout,
+/// logs to stderr. Commands read the same configuration as the service (appsettings.json, environment).
+/// </summary>
 public static class CommandLineApp
 {
     private static readonly string[] Verbs = ["migrate", "setup", "search", "ask", "provider", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(0);
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("SupportRelay: a Chatwoot support bot and human-handoff bridge. Without a command it serves (see README).");
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(SetupCommands.Create());
+        root.Subcommands.Add(AnswerCommands.Search());
+        root.Subcommands.Add(AnswerCommands.Ask());
+        return root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>A host with the service's configuration and core services, logging to stderr.</summary>
+    public static IHost BuildHost(Action<IServiceCollection>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Services.Configure<ConsoleFormatterOptions>(o => o.TimestampFormat = "HH:mm:ss ");
+        builder.Services.AddSupportRelayCore();
+        configure?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply database migrations and exit.");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            using var host = BuildHost();
+            var applied = await host.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+            await Console.Out.WriteLineAsync($"{{\"applied\": {applied}}}");
+            return 0;
+        });
+        return command;
+    }
 }

@@ -1,0 +1,49 @@
+using SupportRelay.Retrieval;
+
+namespace SupportRelay.Answering;
+
+/// <summary>One earlier message of the conversation, as the bot saw it.</summary>
+public sealed record HistoryMessage(string Role, string Content);
+
+public sealed record AnswerRequest(string Question, IReadOnlyList<HistoryMessage> History, IReadOnlyList<SearchHit> Hits, string Locale);
+
+/// <summary>
+/// The answer: <see cref="Answered"/> false means the articles do not answer the question and the
+/// conversation goes to a person. <see cref="SourceIds"/> are the articles the answer used.
+/// </summary>
+public sealed record AnswerResult(bool Answered, string Text, IReadOnlyList<string> SourceIds);
+
+/// <summary>Writes the answer from retrieved articles: an LLM, or an extractive passage without one.</summary>
+public interface IAnswerGenerator
+{
+    /// <summary>True when answering calls a model (so it can be slow, fail or time out).</summary>
+    bool UsesModel { get; }
+
+    Task<AnswerResult> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Without an LLM: the most relevant passage of the best article, quoted.</summary>
+public sealed class ExtractiveAnswerGenerator : IAnswerGenerator
+{
+    public const int MaxPassageLength = 900;
+
+    public bool UsesModel => false;
+
+    public Task<AnswerResult> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Hits.Count == 0)
+        {
+            return Task.FromResult(new AnswerResult(false, "", []));
+        }
+
+        var best = request.Hits[0].Article;
+        var passage = PassageExtractor.Best(best, request.Question, request.Locale, MaxPassageLength);
+        if (string.IsNullOrWhiteSpace(passage))
+        {
+            return Task.FromResult(new AnswerResult(false, "", []));
+        }
+
+        var text = $"From \"{best.Title}\":\n\n{passage}";
+        return Task.FromResult(new AnswerResult(true, text, [best.Id]));
+    }
+}

@@ -1,0 +1,173 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using SupportRelay.Answering;
+using SupportRelay.Chatwoot;
+using SupportRelay.HelpCenter;
+using SupportRelay.Operations;
+using SupportRelay.Retrieval;
+
+namespace SupportRelay.Bot;
+
+/// <summary>The articles to answer from, found for the conversation's portal and locale.</summary>
+public sealed record ArticleScope(ArticleIndex Index, string Locale);
+
+/// <summary>
+/// The answer pipeline shared by the service and the <c>ask</c> command: intent, retrieval, the
+/// threshold (decided before any LLM call), the answer, and the reply text. Every failure of the
+/// articles or the model becomes a handoff, never silence.
+/// </summary>
+public sealed partial class BotResponder(
+    MessageIntent intents,
+    IAnswerGenerator answers,
+    ArticleCatalog catalog,
+    IOptionsMonitor<BotOptions> botOptions,
+    IOptionsMonitor<LlmOptions> llmOptions,
+    SupportRelayMetrics metrics,
+    TimeProvider time,
+    ILogger<BotResponder> logger)
+{
+    /// <summary>Answers a conversation's message from its provider's Help Center in Chatwoot.</summary>
+    public async Task<BotDecision> RespondAsync(long accountId, string question, string? locale, ConversationOwner owner,
+        IReadOnlyList<HistoryMessage> history, CancellationToken cancellationToken)
+    {
+        var decision = await RespondAsync(question, history, async ct =>
+        {
+            if (owner.PortalSlug is null)
+            {
+                return null;
+            }
+
+            var set = await catalog.GetForLocaleAsync(accountId, owner.PortalSlug, locale, ct);
+            return set is null ? null : new ArticleScope(set.Index, set.Locale);
+        }, cancellationToken);
+        return decision with { ProviderPubkey = owner.ProviderPubkey, ContractId = owner.ContractId, PortalSlug = owner.PortalSlug };
+    }
+
+    /// <summary>Answers a question from the articles <paramref name="findArticles"/> gives.</summary>
+    public async Task<BotDecision> RespondAsync(string question, IReadOnlyList<HistoryMessage> history,
+        Func<CancellationToken, Task<ArticleScope?>> findArticles, CancellationToken cancellationToken)
+    {
+        var settings = botOptions.CurrentValue;
+        switch (intents.Classify(question))
+        {
+            case Intent.Person:
+                return HandOff("customer_request");
+            case Intent.Greeting:
+                return new BotDecision(BotDecision.Greeting, "greeting", settings.GreetingReply);
+            case Intent.Thanks:
+                return new BotDecision(BotDecision.Greeting, "thanks", settings.ThanksReply);
+        }
+
+        ArticleScope? scope;
+        try
+        {
+            scope = await findArticles(cancellationToken);
+        }
+        catch (ChatwootException ex)
+        {
+            LogArticlesUnavailable(ex.Message);
+            return HandOff("help_center_unavailable");
+        }
+
+        if (scope is null)
+        {
+            return HandOff("no_portal");
+        }
+
+        if (scope.Index.Count == 0)
+        {
+            return HandOff("no_articles") with { Locale = scope.Locale };
+        }
+
+        var started = time.GetTimestamp();
+        var context = string.Join('\n', history.Where(h => h.Role == ConversationStore.Customer).TakeLast(2).Select(h => h.Content));
+        var hits = scope.Index.Search(question, settings.TopArticles, context.Length == 0 ? null : context);
+        metrics.Retrieval(time.GetElapsedTime(started));
+
+        var retrieved = new
+        {
+            Ids = hits.Select(h => h.Article.Id).ToList(),
+            Scores = hits.Select(h => Math.Round(h.Score, 4)).ToList(),
+            Top = hits.Count > 0 ? hits[0].Confidence : 0,
+        };
+        BotDecision With(BotDecision d) => d with { ArticleIds = retrieved.Ids, Scores = retrieved.Scores, TopScore = retrieved.Top, Locale = scope.Locale };
+
+        if (hits.Count == 0 || hits[0].Confidence < settings.MinConfidence)
+        {
+            return With(HandOff("low_confidence"));
+        }
+
+        AnswerResult answer;
+        started = time.GetTimestamp();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(llmOptions.CurrentValue.Timeout);
+            try
+            {
+                answer = await answers.AnswerAsync(new AnswerRequest(question, history, hits, scope.Locale), timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogModelFailed("timeout");
+                return With(HandOff("llm_timeout")) with { UsedModel = answers.UsesModel };
+            }
+            catch (LlmResponseException ex)
+            {
+                LogModelFailed(ex.Message);
+                return With(HandOff("llm_invalid_response")) with { UsedModel = true };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Any failure of the model (transport, quota, SDK) is a handoff: the customer is never left unanswered.
+                LogModelFailed(ex.GetType().Name);
+                return With(HandOff("llm_error")) with { UsedModel = true };
+            }
+            finally
+            {
+                metrics.Answer(time.GetElapsedTime(started), answers.UsesModel);
+            }
+        }
+
+        if (!answer.Answered)
+        {
+            return With(HandOff("not_answered")) with { UsedModel = answers.UsesModel };
+        }
+
+        var byId = hits.ToDictionary(h => h.Article.Id, h => h.Article, StringComparer.Ordinal);
+        var sources = answer.SourceIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+        return With(new BotDecision(BotDecision.Answered, "answered", ComposeReply(answer.Text, sources, settings), answer.Text, answer.SourceIds))
+            with { UsedModel = answers.UsesModel };
+    }
+
+    /// <summary>The answer, then its sources as links, then how to reach a person, within the length limit.</summary>
+    public static string ComposeReply(string answer, IReadOnlyList<Article> sources, BotOptions settings)
+    {
+        var tail = new StringBuilder();
+        if (sources.Count > 0)
+        {
+            tail.Append("\n\n").Append(settings.SourcesHeading);
+            foreach (var source in sources)
+            {
+                var title = source.Title.Replace('[', '(').Replace(']', ')');
+                tail.Append("\n- ").Append(source.Url is null ? title : $"[{title}]({source.Url})");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.HumanHint))
+        {
+            tail.Append("\n\n").Append(settings.HumanHint);
+        }
+
+        var room = Math.Max(100, settings.MaxReplyLength - new System.Globalization.StringInfo(tail.ToString()).LengthInTextElements);
+        return TextCut.Truncate(answer.Trim(), room) + tail;
+    }
+
+    private BotDecision HandOff(string reason) =>
+        new(BotDecision.Handoff, reason, botOptions.CurrentValue.HandoffMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Help Center could not be read: {Error}; handing off")]
+    private partial void LogArticlesUnavailable(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer could not be written ({Error}); handing off")]
+    private partial void LogModelFailed(string error);
+}

@@ -1,0 +1,49 @@
+using Dapper;
+using SupportRelay.Answering;
+using SupportRelay.Storage;
+
+namespace SupportRelay.Bot;
+
+/// <summary>
+/// Each conversation's recent messages, kept from the webhooks we receive: the bot token cannot list
+/// a conversation's messages, and follow-up questions need them.
+/// </summary>
+public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
+{
+    public const string Customer = "customer";
+    public const string Bot = "assistant";
+    public const string Agent = "agent";
+
+    public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO conversation_messages (account_id, conversation_id, message_id, role, content, created_at)
+            VALUES (@accountId, @conversationId, @messageId, @role, @content, @now)
+            ON CONFLICT (account_id, conversation_id, message_id) DO NOTHING
+            """,
+            new { accountId, conversationId, messageId, role, content, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The last <paramref name="count"/> messages before <paramref name="beforeMessageId"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryMessage>> RecentAsync(long accountId, long conversationId, long beforeMessageId, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Role, string Content)>(new CommandDefinition(
+            """
+            SELECT role, content FROM conversation_messages
+            WHERE account_id = @accountId AND conversation_id = @conversationId AND message_id < @beforeMessageId
+            ORDER BY message_id DESC
+            LIMIT @count
+            """,
+            new { accountId, conversationId, beforeMessageId, count }, cancellationToken: cancellationToken));
+        return rows.Reverse().Select(r => new HistoryMessage(r.Role, r.Content)).ToList();
+    }
+}

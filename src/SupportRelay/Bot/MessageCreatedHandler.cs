@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using SupportRelay.Answering;
+using SupportRelay.Chatwoot;
+using SupportRelay.Inbox;
+using SupportRelay.Operations;
+using SupportRelay.Retrieval;
+using SupportRelay.Storage;
+
+namespace SupportRelay.Bot;
+
+/// <summary>
+/// The bot's decision for one <c>message_created</c> event: answer from the Help Center, greet, hand
+/// off to a person, or stay silent. The decision, the reply to send and the handoff are stored in one
+/// transaction with the event's completion, so a redelivered or re-processed event never replies twice.
+/// </summary>
+public sealed partial class MessageCreatedHandler(
+    ConversationStore conversations,
+    ProviderResolver providers,
+    BotResponder responder,
+    WorkQueue queue,
+    WorkSignal signal,
+    SqlDialect dialect,
+    TimeProvider time,
+    IOptionsMonitor<ChatwootOptions> chatwootOptions,
+    IOptionsMonitor<BotOptions> botOptions,
+    SupportRelayMetrics metrics,
+    ILogger<MessageCreatedHandler> logger) : IInboxHandler
+{
+    public const string EventType = "chatwoot.message_created";
+
+    public bool Handles(string eventType) => eventType == EventType;
+
+    public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        ChatwootMessage message;
+        try
+        {
+            using var document = JsonDocument.Parse(item.Payload);
+            message = ChatwootPayload.ReadMessage(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return WorkOutcome.Fail("Unreadable message_created event: " + ex.Message);
+        }
+
+        var accountId = message.AccountId ?? chatwootOptions.CurrentValue.AccountId;
+        if (accountId is null)
+        {
+            return WorkOutcome.Fail("The event names no account and Chatwoot:AccountId is not set.");
+        }
+
+        var role = RoleOf(message);
+        if (role is not null && !string.IsNullOrWhiteSpace(message.Content))
+        {
+            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, message.Content, cancellationToken);
+        }
+
+        if (!IsForTheBot(message))
+        {
+            return WorkOutcome.Done;
+        }
+
+        var started = time.GetTimestamp();
+        var decision = await DecideAsync(accountId.Value, message, cancellationToken);
+        decision = decision with { ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
+        await SaveAsync(item, accountId.Value, message, decision, cancellationToken);
+        return WorkOutcome.Done;
+    }
+
+    /// <summary>
+    /// The bot answers only a customer's text in a conversation it owns: an incoming, public, non-empty
+    /// message while the conversation is <c>pending</c>. Never its own messages, agents' messages,
+    /// private notes, activity messages, or conversations a person has taken.
+    /// </summary>
+    public static bool IsForTheBot(ChatwootMessage message) =>
+        message.Type == MessageType.Incoming
+        && !message.Private
+        && !string.IsNullOrWhiteSpace(message.Content)
+        && string.Equals(message.ConversationStatus, "pending", StringComparison.OrdinalIgnoreCase);
+
+    private static string? RoleOf(ChatwootMessage message) => message switch
+    {
+        { Private: true } => null,
+        { Type: MessageType.Incoming } => ConversationStore.Customer,
+        { Type: MessageType.Outgoing or MessageType.Template, SenderType: "agent_bot" or "AgentBot" } => ConversationStore.Bot,
+        { Type: MessageType.Outgoing } => ConversationStore.Agent,
+        _ => null,
+    };
+
+    private async Task<BotDecision> DecideAsync(long accountId, ChatwootMessage message, CancellationToken cancellationToken)
+    {
+        var settings = botOptions.CurrentValue;
+        if (await RepliesInLastMinuteAsync(accountId, message.ConversationId, cancellationToken) >= settings.MaxRepliesPerMinute)
+        {
+            return BotDecision.Silent("throttled", "too_many_messages");
+        }
+
+        var owner = await providers.ResolveAsync(message.ProviderPubkey, message.ContractId, cancellationToken);
+        var history = await conversations.RecentAsync(accountId, message.ConversationId, message.MessageId, settings.HistoryMessages, cancellationToken);
+        return await responder.RespondAsync(accountId, message.Content, message.Locale, owner, history, cancellationToken);
+    }
+
+    private async Task<long> RepliesInLastMinuteAsync(long accountId, long conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM bot_decisions
+            WHERE account_id = @accountId AND conversation_id = @conversationId AND created_at >= @since AND outcome <> 'throttled'
+            """,
+            new { accountId, conversationId, since = time.GetUtcNow().AddMinutes(-1).ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    private async Task SaveAsync(WorkItem item, long accountId, ChatwootMessage message, BotDecision decision, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO bot_decisions (account_id, conversation_id, message_id, provider_pubkey, portal_slug, locale, question,
+                outcome, reason, article_ids, scores, top_score, llm_used, elapsed_ms, created_at)
+            VALUES (@accountId, @conversationId, @messageId, @ProviderPubkey, @PortalSlug, @Locale, @question,
+                @Outcome, @Reason, @articleIds, @scores, @TopScore, @llmUsed, @ElapsedMs, @now)
+            ON CONFLICT (account_id, conversation_id, message_id) DO NOTHING
+            """,
+            new
+            {
+                accountId,
+                conversationId = message.ConversationId,
+                messageId = message.MessageId,
+                decision.ProviderPubkey,
+                decision.PortalSlug,
+                decision.Locale,
+                question = message.Content,
+                decision.Outcome,
+                decision.Reason,
+                articleIds = JsonSerializer.Serialize(decision.ArticleIds, BotJsonContext.Default.IReadOnlyListString),
+                scores = JsonSerializer.Serialize(decision.Scores, BotJsonContext.Default.IReadOnlyListDouble),
+                decision.TopScore,
+                llmUsed = decision.UsedModel ? 1L : 0L,
+                decision.ElapsedMs,
+                now,
+            }, transaction, cancellationToken: cancellationToken));
+
+        // Zero rows: this message was decided before (the same message under another delivery id).
+        if (inserted > 0)
+        {
+            var key = $"{accountId}:{message.ConversationId}:{message.MessageId}";
+            if (decision.Reply is not null)
+            {
+                var job = new ChatwootMessageJob(accountId, message.ConversationId, decision.Reply, false, decision.IsHandoff ? "open" : null, now);
+                await queue.EnqueueAsync(new OutboxMessage(ChatwootMessageJob.Kind, "reply:" + key, $"chatwoot:{accountId}:{message.ConversationId}", job.ToJson()),
+                    connection, transaction, cancellationToken);
+            }
+
+            if (decision.IsHandoff)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO handoffs (dedup_key, account_id, conversation_id, provider_pubkey, contract_id, reason, source, created_at)
+                    VALUES (@dedupKey, @accountId, @conversationId, @ProviderPubkey, @ContractId, @Reason, 'bot', @now)
+                    ON CONFLICT (dedup_key) DO NOTHING
+                    """,
+                    new { dedupKey = "bot:" + key, accountId, conversationId = message.ConversationId, decision.ProviderPubkey, decision.ContractId, decision.Reason, now },
+                    transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        if (inserted > 0)
+        {
+            signal.Notify(WorkTable.Outbox);
+            metrics.Decision(decision.Outcome, decision.Reason);
+            LogDecision(accountId, message.ConversationId, decision.Outcome, decision.Reason, decision.ArticleIds.Count, decision.ElapsedMs);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId}: {Outcome} ({Reason}), {Articles} articles, {ElapsedMs} ms")]
+    private partial void LogDecision(long accountId, long conversationId, string outcome, string reason, int articles, long elapsedMs);
+}

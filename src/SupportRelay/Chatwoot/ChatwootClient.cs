@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using SupportRelay.HelpCenter;
+
+namespace SupportRelay.Chatwoot;
+
+/// <summary>A failed Chatwoot call, with what the caller needs to decide between retrying and giving up.</summary>
+public sealed class ChatwootException(string message, HttpStatusCode? status, bool outcomeUnknown, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public HttpStatusCode? Status { get; } = status;
+
+    /// <summary>True when the request may have been carried out (a timeout or a dropped connection).</summary>
+    public bool OutcomeUnknown { get; } = outcomeUnknown;
+
+    /// <summary>True when trying again cannot help (the conversation is gone, the token is refused...).</summary>
+    public bool IsPermanent => Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+        or HttpStatusCode.NotFound or HttpStatusCode.Gone;
+}
+
+/// <summary>A published Help Center portal as the account API describes it.</summary>
+public sealed record PortalInfo(string Slug, string? DefaultLocale, IReadOnlyList<string> AllowedLocales);
+
+/// <summary>
+/// The typed client of Chatwoot's REST API. Replies and handoffs use the agent bot's token; setup and
+/// portal lookups use the user token. Retries of unsafe calls belong to the outbox, not to this client.
+/// </summary>
+public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOptions> options)
+{
+    private const int ArticlesPerPage = 100;
+    private const int MaxArticlePages = 200;
+
+    private ChatwootOptions Options => options.CurrentValue;
+
+    public async Task<long?> CreateMessageAsync(long accountId, long conversationId, string content, bool isPrivate, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/accounts/{accountId}/conversations/{conversationId}/messages")
+        {
+            Content = JsonContent.Create(new CreateMessageRequest(content, "outgoing", isPrivate), ChatwootJsonContext.Default.CreateMessageRequest),
+        };
+        using var response = await SendAsync(request, Options.BotAccessToken, cancellationToken);
+        var created = await ReadAsync(response, ChatwootJsonContext.Default.CreatedMessage, cancellationToken);
+        return created?.Id;
+    }
+
+    public async Task ToggleStatusAsync(long accountId, long conversationId, string status, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/accounts/{accountId}/conversations/{conversationId}/toggle_status")
+        {
+            Content = JsonContent.Create(new ToggleStatusRequest(status), ChatwootJsonContext.Default.ToggleStatusRequest),
+        };
+        using var response = await SendAsync(request, Options.BotAccessToken, cancellationToken);
+    }
+
+    /// <summary>Every published article of a portal in one locale, all pages, from the public Help Center JSON route.</summary>
+    public async Task<IReadOnlyList<Article>> GetArticlesAsync(string portalSlug, string locale, CancellationToken cancellationToken)
+    {
+        var publicBase = Options.EffectivePublicUrl ?? throw new InvalidOperationException("Chatwoot:BaseUrl is not configured.");
+        var articles = new List<Article>();
+        for (var page = 1; page <= MaxArticlePages; page++)
+        {
+            var url = new Uri(publicBase, $"hc/{Uri.EscapeDataString(portalSlug)}/{Uri.EscapeDataString(locale)}/articles.json?page={page}&per_page={ArticlesPerPage}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var response = await SendAsync(request, token: null, cancellationToken);
+            var body = await ReadAsync(response, ChatwootJsonContext.Default.ArticleList, cancellationToken);
+            var items = body?.Payload ?? [];
+            foreach (var item in items)
+            {
+                if (item.Id is null || string.IsNullOrWhiteSpace(item.Title))
+                {
+                    continue;
+                }
+
+                var id = item.Id.Value.ToString(CultureInfo.InvariantCulture);
+                var slug = string.IsNullOrWhiteSpace(item.Slug) ? id : item.Slug;
+                var link = new Uri(publicBase, $"hc/{Uri.EscapeDataString(portalSlug)}/articles/{Uri.EscapeDataString(slug)}").ToString();
+                articles.Add(new Article(id, item.Title, item.Content ?? "", item.Description, slug, link, item.Locale ?? locale));
+            }
+
+            var total = body?.Meta?.ArticlesCount;
+            if (items.Count < ArticlesPerPage || (total is not null && articles.Count >= total))
+            {
+                break;
+            }
+        }
+
+        return articles;
+    }
+
+    /// <summary>The portal's locales, when a user token is configured; null when it cannot be known.</summary>
+    public async Task<PortalInfo?> GetPortalAsync(long accountId, string portalSlug, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Options.ApiAccessToken))
+        {
+            return null;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/accounts/{accountId}/portals/{Uri.EscapeDataString(portalSlug)}");
+        using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var root = document.RootElement;
+        if (root.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object)
+        {
+            root = payload;
+        }
+
+        var config = root.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        string? defaultLocale = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("default_locale", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+        var allowed = new List<string>();
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("allowed_locales", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in list.EnumerateArray())
+            {
+                var code = entry.ValueKind == JsonValueKind.String ? entry.GetString()
+                    : entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("code", out var code2) ? code2.GetString() : null;
+                if (!string.IsNullOrEmpty(code))
+                {
+                    allowed.Add(code);
+                }
+            }
+        }
+
+        return new PortalInfo(portalSlug, defaultLocale, allowed);
+    }
+
+    /// <summary>Sends a call of the account API with the user token (setup); the body is returned parsed.</summary>
+    public async Task<JsonElement> SendAdminAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), SetupJson.Options), System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? token, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(token))
+        {
+            request.Headers.TryAddWithoutValidation("api_access_token", token);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is null)
+        {
+            // The connection failed: it may have failed before or after Chatwoot acted on the request.
+            var unknown = ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
+            throw new ChatwootException($"Chatwoot is unreachable ({ex.HttpRequestError}).", null, unknown, ex);
+        }
+        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ChatwootException("Chatwoot did not answer in time.", null, outcomeUnknown: true, ex);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw new ChatwootException("Chatwoot has been failing; calls are paused.", HttpStatusCode.ServiceUnavailable, outcomeUnknown: false, ex);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new ChatwootException($"Chatwoot answered {(int)status} to {request.Method} {request.RequestUri?.AbsolutePath}.", status, outcomeUnknown: false);
+        }
+
+        return response;
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new ChatwootException("Chatwoot answered with a body that is not the expected JSON.", response.StatusCode, outcomeUnknown: false, ex);
+        }
+    }
+}
+
+internal sealed record CreateMessageRequest(
+    [property: JsonPropertyName("content")] string Content,
+    [property: JsonPropertyName("message_type")] string MessageType,
+    [property: JsonPropertyName("private")] bool Private);
+
+internal sealed record ToggleStatusRequest([property: JsonPropertyName("status")] string Status);
+
+internal sealed record CreatedMessage([property: JsonPropertyName("id")] long? Id);
+
+internal sealed record ArticleList(
+    [property: JsonPropertyName("payload")] List<ArticleItem>? Payload,
+    [property: JsonPropertyName("meta")] ArticleMeta? Meta);
+
+internal sealed record ArticleMeta([property: JsonPropertyName("articles_count")] int? ArticlesCount);
+
+internal sealed record ArticleItem(
+    [property: JsonPropertyName("id")] long? Id,
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("content")] string? Content,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("slug")] string? Slug,
+    [property: JsonPropertyName("locale")] string? Locale);
+
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(CreateMessageRequest))]
+[JsonSerializable(typeof(ToggleStatusRequest))]
+[JsonSerializable(typeof(CreatedMessage))]
+[JsonSerializable(typeof(ArticleList))]
+internal sealed partial class ChatwootJsonContext : JsonSerializerContext;
+
+internal static class SetupJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+}

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SupportRelay.Chatwoot;
+
+/// <summary>Chatwoot's message types; the webhook sends names at the top level and numbers in <c>conversation.messages[]</c>.</summary>
+public enum MessageType
+{
+    Incoming = 0,
+    Outgoing = 1,
+    Activity = 2,
+    Template = 3,
+    Unknown = -1,
+}
+
+/// <summary>What the intake needs to store an event: its type, its deduplication key and its conversation.</summary>
+public sealed record WebhookEnvelope(string EventType, string EventKey, string? OrderingKey);
+
+/// <summary>A <c>message_created</c> event, read defensively.</summary>
+public sealed record ChatwootMessage(
+    long? AccountId,
+    long ConversationId,
+    long MessageId,
+    string Content,
+    MessageType Type,
+    bool Private,
+    string? SenderType,
+    string? ContentType,
+    string ConversationStatus,
+    long? InboxId,
+    string? ProviderPubkey,
+    string? ContractId,
+    string? Locale);
+
+/// <summary>A conversation event (<c>conversation_status_changed</c>, <c>conversation_updated</c>, ...).</summary>
+public sealed record ChatwootConversationEvent(
+    string EventType,
+    long? AccountId,
+    long ConversationId,
+    string Status,
+    string? PreviousStatus,
+    bool StatusChanged,
+    string? ProviderPubkey,
+    string? ContractId);
+
+/// <summary>
+/// Reads Chatwoot webhook bodies. Chatwoot's payloads vary between versions (numbers sent as strings,
+/// <c>message_type</c> as a name or a number, keys that come and go), so every field is read
+/// tolerantly, and only the fields the decision needs are required.
+/// </summary>
+public static class ChatwootPayload
+{
+    /// <summary>The events we store and process; anything else is acknowledged and dropped.</summary>
+    public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "message_created",
+        "conversation_status_changed",
+        "conversation_updated",
+        "conversation_opened",
+        "conversation_resolved",
+    };
+
+    /// <summary>
+    /// Validates an event's shape. Returns null with <paramref name="problem"/> set when a required
+    /// field is missing or of the wrong type; returns an envelope with a null key for events we ignore.
+    /// </summary>
+    public static WebhookEnvelope? ReadEnvelope(JsonElement root, string? deliveryId, ReadOnlySpan<byte> body, out string? problem)
+    {
+        problem = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problem = "The body must be a JSON object.";
+            return null;
+        }
+
+        if (!root.TryGetProperty("event", out var eventElement) || eventElement.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(eventElement.GetString()))
+        {
+            problem = "Field 'event' is missing or is not a string.";
+            return null;
+        }
+
+        var eventType = eventElement.GetString()!;
+        if (!HandledEvents.Contains(eventType))
+        {
+            return new WebhookEnvelope(eventType, "", null);
+        }
+
+        long conversationId;
+        string fallbackKey;
+        if (eventType == "message_created")
+        {
+            if (!TryInt64(root, "id", out var messageId))
+            {
+                problem = "Field 'id' (the message id) is missing or is not an integer.";
+                return null;
+            }
+
+            if (!root.TryGetProperty("conversation", out var conversation) || conversation.ValueKind != JsonValueKind.Object)
+            {
+                problem = "Field 'conversation' is missing or is not an object.";
+                return null;
+            }
+
+            if (!TryInt64(conversation, "id", out conversationId))
+            {
+                problem = "Field 'conversation.id' is missing or is not an integer.";
+                return null;
+            }
+
+            if (root.TryGetProperty("message_type", out var type) && ReadMessageType(type) == MessageType.Unknown
+                && type.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                problem = "Field 'message_type' must be incoming, outgoing, activity, template or 0 to 3.";
+                return null;
+            }
+
+            if (root.TryGetProperty("content", out var content) && content.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                problem = "Field 'content' must be a string or null.";
+                return null;
+            }
+
+            if (root.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            {
+                problem = "Field 'private' must be a boolean.";
+                return null;
+            }
+
+            fallbackKey = $"{eventType}:{messageId}";
+        }
+        else
+        {
+            if (!TryInt64(root, "id", out conversationId))
+            {
+                problem = "Field 'id' (the conversation id) is missing or is not an integer.";
+                return null;
+            }
+
+            if (root.TryGetProperty("status", out var status) && status.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                problem = "Field 'status' must be a string.";
+                return null;
+            }
+
+            // Without a delivery id, an identical body is the same event redelivered.
+            fallbackKey = $"{eventType}:{conversationId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..32]}";
+        }
+
+        var accountId = AccountIdOf(root);
+        var key = string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
+        var orderingKey = $"chatwoot:{accountId?.ToString(CultureInfo.InvariantCulture) ?? "-"}:{conversationId}";
+        return new WebhookEnvelope(eventType, key, orderingKey);
+    }
+
+    public static ChatwootMessage ReadMessage(JsonElement root)
+    {
+        var conversation = root.GetProperty("conversation");
+        TryInt64(conversation, "id", out var conversationId);
+        TryInt64(root, "id", out var messageId);
+        var customAttributes = Property(conversation, "custom_attributes");
+        var additional = Property(conversation, "additional_attributes");
+        return new ChatwootMessage(
+            AccountIdOf(root),
+            conversationId,
+            messageId,
+            String(root, "content") ?? "",
+            root.TryGetProperty("message_type", out var type) ? ReadMessageType(type) : MessageType.Unknown,
+            root.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind == JsonValueKind.True,
+            String(Property(root, "sender"), "type"),
+            String(root, "content_type"),
+            String(conversation, "status") ?? "",
+            TryInt64(conversation, "inbox_id", out var inboxId) ? inboxId : TryInt64(Property(root, "inbox"), "id", out inboxId) ? inboxId : null,
+            String(customAttributes, "provider_pubkey"),
+            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
+            String(customAttributes, "locale") ?? String(additional, "browser_language") ?? String(Property(root, "account"), "locale"));
+    }
+
+    public static ChatwootConversationEvent ReadConversationEvent(JsonElement root)
+    {
+        var eventType = String(root, "event") ?? "";
+        TryInt64(root, "id", out var conversationId);
+        var status = String(root, "status") ?? "";
+        string? previous = null;
+        var changed = eventType is "conversation_status_changed" or "conversation_opened" or "conversation_resolved";
+        if (root.TryGetProperty("changed_attributes", out var changes))
+        {
+            IEnumerable<JsonElement> list = changes.ValueKind switch
+            {
+                JsonValueKind.Array => changes.EnumerateArray(),
+                JsonValueKind.Object => [changes],
+                _ => [],
+            };
+            foreach (var change in list)
+            {
+                if (change.ValueKind == JsonValueKind.Object && change.TryGetProperty("status", out var statusChange)
+                    && statusChange.ValueKind == JsonValueKind.Object)
+                {
+                    changed = true;
+                    previous = String(statusChange, "previous_value");
+                    status = String(statusChange, "current_value") ?? status;
+                }
+            }
+        }
+
+        var customAttributes = Property(root, "custom_attributes");
+        return new ChatwootConversationEvent(eventType, AccountIdOf(root), conversationId, status, previous, changed,
+            String(customAttributes, "provider_pubkey"),
+            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"));
+    }
+
+    public static MessageType ReadMessageType(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString() switch
+        {
+            "incoming" => MessageType.Incoming,
+            "outgoing" => MessageType.Outgoing,
+            "activity" => MessageType.Activity,
+            "template" => MessageType.Template,
+            var s when int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 3 => (MessageType)n,
+            _ => MessageType.Unknown,
+        },
+        JsonValueKind.Number when element.TryGetInt32(out var n) && n is >= 0 and <= 3 => (MessageType)n,
+        _ => MessageType.Unknown,
+    };
+
+    private static long? AccountIdOf(JsonElement root) =>
+        TryInt64(Property(root, "account"), "id", out var id) ? id
+        : TryInt64(root, "account_id", out id) ? id
+        : null;
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    private static string? String(JsonElement element, string name)
+    {
+        var value = Property(element, name);
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    private static string? NumberText(JsonElement element, string name)
+    {
+        var value = Property(element, name);
+        return value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
+    }
+
+    /// <summary>Reads an integer sent as a JSON number or as a numeric string.</summary>
+    public static bool TryInt64(JsonElement element, string name, out long value)
+    {
+        value = 0;
+        var property = Property(element, name);
+        return property.ValueKind switch
+        {
+            JsonValueKind.Number => property.TryGetInt64(out value),
+            JsonValueKind.String => long.TryParse(property.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+
+namespace SupportRelay.Chatwoot;
+
+/// <summary>What <c>setup chatwoot</c> did; secrets are printed once so the operator can configure them.</summary>
+public sealed record SetupReport(
+    long AgentBotId,
+    string AgentBotAction,
+    string? AgentBotAccessToken,
+    string? AgentBotSecret,
+    IReadOnlyList<long> Inboxes,
+    long WebhookId,
+    string WebhookAction,
+    string? WebhookSecret,
+    IReadOnlyList<string> NextSteps);
+
+/// <summary>
+/// Creates or updates the agent bot whose outgoing URL is ours, attaches it to the inboxes, and
+/// registers the account webhook for status changes. Running it twice changes nothing the second time.
+/// </summary>
+public sealed class ChatwootSetup(ChatwootClient client, long accountId)
+{
+    public async Task<SetupReport> RunAsync(string webhookUrl, string botName, IReadOnlyList<long> inboxIds, CancellationToken cancellationToken)
+    {
+        var account = $"api/v1/accounts/{accountId}";
+        var bots = Items(await client.SendAdminAsync(HttpMethod.Get, $"{account}/agent_bots", null, cancellationToken), "agent_bots");
+        var existingBot = bots.FirstOrDefault(b => Text(b, "outgoing_url") is { } u && SamePath(u, webhookUrl))
+            is { ValueKind: JsonValueKind.Object } found ? found
+            : bots.FirstOrDefault(b => Text(b, "name") == botName);
+        var botBody = new { name = botName, description = "Answers from the Help Center and hands off to a person.", outgoingUrl = webhookUrl };
+        JsonElement bot;
+        string botAction;
+        if (existingBot.ValueKind == JsonValueKind.Object && Id(existingBot) is { } botId)
+        {
+            bot = await client.SendAdminAsync(HttpMethod.Patch, $"{account}/agent_bots/{botId}", botBody, cancellationToken);
+            botAction = "updated";
+        }
+        else
+        {
+            bot = await client.SendAdminAsync(HttpMethod.Post, $"{account}/agent_bots", botBody, cancellationToken);
+            botAction = "created";
+        }
+
+        var agentBotId = Id(bot) ?? Id(existingBot) ?? throw new ChatwootException("Chatwoot did not return the agent bot's id.", null, false);
+
+        var targets = inboxIds.Count > 0
+            ? inboxIds.ToList()
+            : Items(await client.SendAdminAsync(HttpMethod.Get, $"{account}/inboxes", null, cancellationToken), "inboxes")
+                .Select(Id).OfType<long>().ToList();
+        foreach (var inbox in targets)
+        {
+            await client.SendAdminAsync(HttpMethod.Post, $"{account}/inboxes/{inbox}/set_agent_bot", new { agentBot = agentBotId }, cancellationToken);
+        }
+
+        var webhooks = Items(await client.SendAdminAsync(HttpMethod.Get, $"{account}/webhooks", null, cancellationToken), "webhooks");
+        var existingHook = webhooks.FirstOrDefault(w => Text(w, "url") is { } u && SamePath(u, webhookUrl));
+        var hookBody = new { url = webhookUrl, subscriptions = Cli.SetupCommands.AccountWebhookEvents, name = botName };
+        JsonElement hook;
+        string hookAction;
+        if (existingHook.ValueKind == JsonValueKind.Object && Id(existingHook) is { } hookId)
+        {
+            hook = await client.SendAdminAsync(HttpMethod.Patch, $"{account}/webhooks/{hookId}", hookBody, cancellationToken);
+            hookAction = "updated";
+        }
+        else
+        {
+            hook = await client.SendAdminAsync(HttpMethod.Post, $"{account}/webhooks", hookBody, cancellationToken);
+            hookAction = "created";
+        }
+
+        hook = Unwrap(hook, "webhook");
+        var botSecret = Text(bot, "secret") ?? Text(existingBot, "secret");
+        var hookSecret = Text(hook, "secret") ?? Text(existingHook, "secret");
+        var steps = new List<string>();
+        if (botSecret is not null || hookSecret is not null)
+        {
+            steps.Add("Set Chatwoot:WebhookSecret to the secrets below, comma-separated (agent bot first, then account webhook).");
+        }
+
+        steps.Add("Set Chatwoot:BotAccessToken to the agent bot's access token (Settings > Bots in Chatwoot, or below when Chatwoot returned it).");
+        steps.Add("Chatwoot 4.14+ refuses private addresses: set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot if this service is on a private network.");
+        return new SetupReport(agentBotId, botAction, Text(bot, "access_token") ?? Text(existingBot, "access_token"), botSecret,
+            targets, Id(hook) ?? Id(existingHook) ?? 0, hookAction, hookSecret, steps);
+    }
+
+    /// <summary>Chatwoot lists as a bare array, as <c>{"payload": [...]}</c> or as <c>{"payload": {"webhooks": [...]}}</c>, by version.</summary>
+    private static List<JsonElement> Items(JsonElement root, string name)
+    {
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("payload", out var payload))
+        {
+            root = payload;
+        }
+
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var inner))
+        {
+            root = inner;
+        }
+
+        return root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [];
+    }
+
+    private static JsonElement Unwrap(JsonElement element, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("payload", out var payload))
+        {
+            element = payload;
+        }
+
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : element;
+    }
+
+    private static long? Id(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && ChatwootPayload.TryInt64(element, "id", out var id) ? id : null;
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool SamePath(string a, string b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)
+        && string.Equals(x.GetLeftPart(UriPartial.Path), y.GetLeftPart(UriPartial.Path), StringComparison.OrdinalIgnoreCase);
+}

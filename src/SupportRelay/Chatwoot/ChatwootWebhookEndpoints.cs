@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SupportRelay.Inbox;
+using SupportRelay.Operations;
+
+namespace SupportRelay.Chatwoot;
+
+/// <summary>What the webhook answers: the event was stored, was a redelivery, or is not one we handle.</summary>
+public sealed record WebhookAccepted(string Status);
+
+/// <summary>
+/// <c>POST /api/v1/webhooks/chatwoot</c>: authenticate, validate, store once, answer at once. The
+/// bot's work happens in the background (Chatwoot gives a webhook 5 seconds).
+/// </summary>
+public static class ChatwootWebhookEndpoints
+{
+    public const string Source = "chatwoot";
+
+    public static IEndpointRouteBuilder MapChatwootWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
+            .MapPost("/chatwoot", ReceiveAsync)
+            .WithSummary("Receives Chatwoot agent-bot and account webhooks")
+            .WithDescription("Authenticated by X-Chatwoot-Signature and X-Chatwoot-Timestamp (HMAC-SHA256 of \"{timestamp}.{body}\"), or by ?token= for Chatwoot that cannot sign. Each event is stored once per X-Chatwoot-Delivery.")
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<Results<Ok<WebhookAccepted>, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request,
+        [FromQuery] string? token,
+        WebhookAuthenticator authenticator,
+        InboxStore inbox,
+        IOptionsMonitor<ChatwootOptions> options,
+        SupportRelayMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var limit = options.CurrentValue.MaxWebhookBytes;
+        var body = await ReadBodyAsync(request, limit, cancellationToken);
+        if (body is null)
+        {
+            metrics.WebhookRejected(Source, "too_large");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A webhook body may be at most {limit} bytes.");
+        }
+
+        var rejection = authenticator.Authenticate(
+            request.Headers["X-Chatwoot-Signature"].ToString(),
+            request.Headers["X-Chatwoot-Timestamp"].ToString(),
+            token,
+            body);
+        if (rejection != WebhookRejection.None)
+        {
+            metrics.WebhookRejected(Source, rejection.ToString());
+            return rejection switch
+            {
+                WebhookRejection.NotConfigured => Problem(StatusCodes.Status401Unauthorized, "Webhook secret not configured",
+                    "Chatwoot:WebhookSecret is not set, so every event is refused."),
+                WebhookRejection.MissingCredentials => Problem(StatusCodes.Status401Unauthorized, "Missing authentication",
+                    "Send X-Chatwoot-Signature with X-Chatwoot-Timestamp, or ?token= in the webhook URL."),
+                WebhookRejection.MalformedSignature => Problem(StatusCodes.Status400BadRequest, "Malformed signature",
+                    "X-Chatwoot-Signature must be 'sha256=<hex>' and X-Chatwoot-Timestamp Unix seconds."),
+                WebhookRejection.StaleTimestamp => Problem(StatusCodes.Status401Unauthorized, "Stale timestamp",
+                    "X-Chatwoot-Timestamp is outside the accepted window; the event may be a replay."),
+                WebhookRejection.BadSignature => Problem(StatusCodes.Status401Unauthorized, "Bad signature",
+                    "X-Chatwoot-Signature does not match the body."),
+                _ => Problem(StatusCodes.Status401Unauthorized, "Bad token", "The webhook token is wrong."),
+            };
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            metrics.WebhookRejected(Source, "malformed_json");
+            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var envelope = ChatwootPayload.ReadEnvelope(document.RootElement, request.Headers["X-Chatwoot-Delivery"].ToString(), body, out var problem);
+            if (envelope is null)
+            {
+                metrics.WebhookRejected(Source, "invalid_event");
+                return Problem(StatusCodes.Status400BadRequest, "Invalid event", problem!);
+            }
+
+            if (envelope.EventKey.Length == 0)
+            {
+                metrics.WebhookReceived(Source, "ignored");
+                return TypedResults.Ok(new WebhookAccepted("ignored"));
+            }
+
+            var stored = await inbox.StoreAsync(Source, envelope.EventKey, $"{Source}.{envelope.EventType}", envelope.OrderingKey,
+                Encoding.UTF8.GetString(body), cancellationToken);
+            metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");
+            return TypedResults.Ok(new WebhookAccepted(stored ? "accepted" : "duplicate"));
+        }
+    }
+
+    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}

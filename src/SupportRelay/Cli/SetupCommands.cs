@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SupportRelay.Chatwoot;
+
+namespace SupportRelay.Cli;
+
+/// <summary><c>setup chatwoot</c>: connects a Chatwoot account to this service in one command.</summary>
+public static class SetupCommands
+{
+    /// <summary>The conversation events the account webhook subscribes to (agent bots never receive status changes).</summary>
+    public static readonly string[] AccountWebhookEvents = ["conversation_status_changed", "conversation_updated"];
+
+    public static Command Create()
+    {
+        var setup = new Command("setup", "Connect Chatwoot (and, later, Telegram) to this service.");
+        setup.Subcommands.Add(ChatwootCommand());
+        return setup;
+    }
+
+    private static Command ChatwootCommand()
+    {
+        var url = new Option<Uri>("--url") { Description = "This service's public base URL as Chatwoot reaches it, e.g. https://relay.example.com", Required = true };
+        var inboxes = new Option<long[]>("--inbox") { Description = "Inbox ids to attach the bot to (repeatable); default: every inbox.", AllowMultipleArgumentsPerToken = true };
+        var name = new Option<string>("--bot-name") { Description = "The agent bot's name.", DefaultValueFactory = _ => "SupportRelay" };
+        var tokenInUrl = new Option<bool>("--token-in-url") { Description = "For Chatwoot older than 4.11: put Chatwoot:WebhookSecret as ?token= in the URLs, since it cannot sign." };
+        var command = new Command("chatwoot", "Create or update the agent bot (our webhook URL), attach it to the inboxes and register the account webhook.")
+        {
+            url, inboxes, name, tokenInUrl,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CommandLineApp.BuildHost();
+            var options = host.Services.GetRequiredService<IOptions<ChatwootOptions>>().Value;
+            if (options.BaseUrl is null || options.AccountId is null || string.IsNullOrEmpty(options.ApiAccessToken))
+            {
+                await Console.Error.WriteLineAsync("setup chatwoot needs Chatwoot:BaseUrl, Chatwoot:AccountId and Chatwoot:ApiAccessToken (an administrator's token).");
+                return 2;
+            }
+
+            var webhookUrl = new Uri(parse.GetValue(url)!, "api/v1/webhooks/chatwoot").ToString();
+            if (parse.GetValue(tokenInUrl))
+            {
+                var secret = options.WebhookSecret?.Split(',')[0].Trim();
+                if (string.IsNullOrEmpty(secret))
+                {
+                    await Console.Error.WriteLineAsync("--token-in-url needs Chatwoot:WebhookSecret.");
+                    return 2;
+                }
+
+                webhookUrl += "?token=" + Uri.EscapeDataString(secret);
+            }
+
+            var client = host.Services.GetRequiredService<ChatwootClient>();
+            try
+            {
+                var report = await new ChatwootSetup(client, options.AccountId.Value)
+                    .RunAsync(webhookUrl, parse.GetValue(name)!, parse.GetValue(inboxes) ?? [], cancellationToken);
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, SetupJson.Options));
+                return 0;
+            }
+            catch (ChatwootException ex)
+            {
+                await Console.Error.WriteLineAsync($"Chatwoot refused the setup: {ex.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

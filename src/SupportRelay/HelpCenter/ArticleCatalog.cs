@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using SupportRelay.Chatwoot;
+using SupportRelay.Retrieval;
+
+namespace SupportRelay.HelpCenter;
+
+/// <summary>The articles of one portal in one locale, with their search index.</summary>
+public sealed record ArticleSet(string PortalSlug, string Locale, IReadOnlyList<Article> Articles, ArticleIndex Index, DateTimeOffset FetchedAt, bool Stale);
+
+/// <summary>
+/// Fetches a portal's published articles per locale, keeps them for <c>Chatwoot:ArticleCacheTtl</c>,
+/// and rebuilds the search index only when the articles changed. When Chatwoot is down, the last
+/// articles fetched are served stale rather than failing the answer. The cache is per replica.
+/// </summary>
+public sealed partial class ArticleCatalog(
+    ChatwootClient chatwoot,
+    IOptionsMonitor<ChatwootOptions> options,
+    TimeProvider time,
+    ILogger<ArticleCatalog> logger)
+{
+    private readonly ConcurrentDictionary<(string Portal, string Locale), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string Portal, string Locale), SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<string, PortalInfo?> _portals = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The articles for the customer's locale: that locale, then its language without region, then
+    /// the portal's default locale, then <c>Chatwoot:DefaultLocale</c>; the first that has articles.
+    /// </summary>
+    public async Task<ArticleSet?> GetForLocaleAsync(long accountId, string portalSlug, string? customerLocale, CancellationToken cancellationToken)
+    {
+        var candidates = new List<string>();
+        void Add(string? locale)
+        {
+            if (!string.IsNullOrWhiteSpace(locale) && !candidates.Contains(locale, StringComparer.OrdinalIgnoreCase))
+            {
+                candidates.Add(locale.Trim());
+            }
+        }
+
+        Add(customerLocale);
+        Add(customerLocale?.Split('-', '_')[0]);
+        Add((await GetPortalAsync(accountId, portalSlug, cancellationToken))?.DefaultLocale);
+        Add(options.CurrentValue.DefaultLocale);
+
+        ArticleSet? last = null;
+        foreach (var locale in candidates)
+        {
+            last = await GetAsync(portalSlug, locale, cancellationToken);
+            if (last.Articles.Count > 0)
+            {
+                return last;
+            }
+        }
+
+        return last;
+    }
+
+    public async Task<ArticleSet> GetAsync(string portalSlug, string locale, CancellationToken cancellationToken)
+    {
+        var key = (portalSlug, locale.ToLowerInvariant());
+        var ttl = options.CurrentValue.ArticleCacheTtl;
+        if (_entries.TryGetValue(key, out var cached) && time.GetUtcNow() - cached.FetchedAt < ttl)
+        {
+            return cached.ToSet(portalSlug, locale, stale: false);
+        }
+
+        var gate = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller may have refreshed it while this one waited.
+            if (_entries.TryGetValue(key, out cached) && time.GetUtcNow() - cached.FetchedAt < ttl)
+            {
+                return cached.ToSet(portalSlug, locale, stale: false);
+            }
+
+            IReadOnlyList<Article> articles;
+            try
+            {
+                articles = await chatwoot.GetArticlesAsync(portalSlug, locale, cancellationToken);
+            }
+            catch (ChatwootException ex) when (cached is not null)
+            {
+                LogServingStale(portalSlug, locale, ex.Message);
+                return cached.ToSet(portalSlug, locale, stale: true);
+            }
+
+            var hash = Hash(articles);
+            var entry = cached is not null && cached.Hash == hash
+                ? cached with { FetchedAt = time.GetUtcNow() }
+                : new Entry(articles, ArticleIndex.Build(articles, locale), hash, time.GetUtcNow());
+            if (!ReferenceEquals(entry.Index, cached?.Index))
+            {
+                LogIndexed(portalSlug, locale, articles.Count);
+            }
+
+            _entries[key] = entry;
+            return entry.ToSet(portalSlug, locale, stale: false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<PortalInfo?> GetPortalAsync(long accountId, string portalSlug, CancellationToken cancellationToken)
+    {
+        if (_portals.TryGetValue(portalSlug, out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var portal = await chatwoot.GetPortalAsync(accountId, portalSlug, cancellationToken);
+            _portals[portalSlug] = portal;
+            return portal;
+        }
+        catch (ChatwootException ex)
+        {
+            // Without the portal's default locale the configured default still works; try again next time.
+            LogPortalUnavailable(portalSlug, ex.Message);
+            return null;
+        }
+    }
+
+    private static string Hash(IReadOnlyList<Article> articles)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var article in articles)
+        {
+            foreach (var part in (ReadOnlySpan<string?>)[article.Id, article.Title, article.Description, article.Content, article.Url])
+            {
+                sha.AppendData(Encoding.UTF8.GetBytes(part ?? ""));
+                sha.AppendData([0]);
+            }
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private sealed record Entry(IReadOnlyList<Article> Articles, ArticleIndex Index, string Hash, DateTimeOffset FetchedAt)
+    {
+        public ArticleSet ToSet(string portal, string locale, bool stale) => new(portal, locale, Articles, Index, FetchedAt, stale);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Help Center {Portal}/{Locale} could not be refreshed ({Error}); serving the cached articles")]
+    private partial void LogServingStale(string portal, string locale, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed {Count} articles of {Portal}/{Locale}")]
+    private partial void LogIndexed(string portal, string locale, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Portal {Portal} settings could not be read ({Error})")]
+    private partial void LogPortalUnavailable(string portal, string error);
+}
