@@ -69,27 +69,28 @@ public sealed class MessageIntent(IOptionsMonitor<BotOptions> options)
         return thanks ? Intent.Thanks : Intent.Greeting;
     }
 
-    /// <summary>Lower-cased words of letters and digits; apostrophes stay inside words.</summary>
+    /// <summary>Lower-cased words of letters and digits; apostrophes and hyphens stay inside words.</summary>
     public static List<string> Words(string text)
     {
         var words = new List<string>();
         var current = new StringBuilder();
         foreach (var rune in text.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
-            if (Rune.IsLetterOrDigit(rune) || ((rune.Value == '\'' || rune.Value == '’') && current.Length > 0))
+            // Apostrophes and hyphens inside a word keep it whole: "won't", "user-agent" (which is not "agent").
+            if (Rune.IsLetterOrDigit(rune) || ((rune.Value is '\'' or '’' or '-') && current.Length > 0))
             {
                 current.Append(rune.ToString().ToLower(CultureInfo.InvariantCulture));
             }
             else if (current.Length > 0)
             {
-                words.Add(current.ToString().TrimEnd('\'', '’'));
+                words.Add(current.ToString().TrimEnd('\'', '’', '-'));
                 current.Clear();
             }
         }
 
         if (current.Length > 0)
         {
-            words.Add(current.ToString().TrimEnd('\'', '’'));
+            words.Add(current.ToString().TrimEnd('\'', '’', '-'));
         }
 
         return words;

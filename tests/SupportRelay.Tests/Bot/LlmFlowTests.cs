@@ -1,0 +1,113 @@
+using SupportRelay.Tests.Infrastructure;
+
+namespace SupportRelay.Tests.Bot;
+
+/// <summary>The answer through an OpenAI-compatible model on loopback: the real wire format, and every way it fails.</summary>
+public sealed class LlmFlowTests
+{
+    private const string Question = "My virtual machine does not boot, how do I restart it?";
+
+    [Fact]
+    public async Task The_models_answer_is_posted_with_the_articles_it_used()
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        s.LlmAnswers("```json\n{\"answered\": true, \"answer\": \"Open the console and click Restart; it takes about a minute.\", \"sources\": [\"1\", \"99\"]}\n```");
+
+        await s.SendAsync(s.Message(Question));
+        var posted = await s.WaitForPostsAsync(1);
+
+        var content = posted[0].Json.GetProperty("content").GetString()!;
+        Assert.StartsWith("Open the console and click Restart", content, StringComparison.Ordinal);
+        Assert.Contains("[Restart a virtual machine](", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("99", content, StringComparison.Ordinal);
+
+        var request = s.Llm!.Received("POST", "/v1/chat/completions").Single();
+        Assert.Equal("Bearer sk-test", request.Header("authorization"));
+        Assert.Equal("test-model", request.Json.GetProperty("model").GetString());
+        var prompt = request.Body;
+        Assert.Contains("Restart a virtual machine", prompt, StringComparison.Ordinal);
+        Assert.Contains("does not boot", prompt, StringComparison.Ordinal);
+        Assert.Equal(1L, (await s.QueryAsync<long>("SELECT llm_used FROM bot_decisions")).Single());
+    }
+
+    [Fact]
+    public async Task When_the_model_says_the_articles_do_not_answer_the_conversation_is_handed_off()
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        s.LlmAnswers("""{"answered": false, "answer": "", "sources": []}""");
+
+        await s.SendAsync(s.Message(Question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal("not_answered", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+    }
+
+    [Theory]
+    [InlineData("I think you should restart it.", "llm_invalid_response")]
+    [InlineData("{\"answered\": tru", "llm_invalid_response")]
+    [InlineData("", "llm_invalid_response")]
+    public async Task Garbage_from_the_model_hands_off(string reply, string reason)
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        s.LlmAnswers(reply);
+
+        await s.SendAsync(s.Message(Question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal(reason, (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+    }
+
+    [Fact]
+    public async Task A_model_error_hands_off()
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        s.LlmAnswers("", status: 500);
+
+        await s.SendAsync(s.Message(Question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal("llm_error", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+    }
+
+    [Fact]
+    public async Task A_slow_model_hands_off_after_the_timeout()
+    {
+        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Llm:Timeout"] = "00:00:01" }, withLlm: true);
+        s.LlmAnswers("""{"answered": true, "answer": "late", "sources": ["1"]}""", delay: TimeSpan.FromSeconds(10));
+
+        await s.SendAsync(s.Message(Question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal("llm_timeout", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+        Assert.DoesNotContain("late", s.Posted().Single().Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_model_is_down_hands_off()
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await s.Llm!.DisposeAsync();
+
+        await s.SendAsync(s.Message(Question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal("llm_error", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+    }
+
+    [Fact]
+    public async Task The_conversation_history_reaches_the_model()
+    {
+        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        s.LlmAnswers("""{"answered": true, "answer": "Backups are kept 7 days.", "sources": ["4"]}""");
+
+        await s.SendAsync(s.Message("How do I restore a PostgreSQL database backup?"));
+        await s.WaitForPostsAsync(1);
+        await s.SendAsync(s.Message("Backups are kept 7 days.", messageType: "outgoing", senderType: "agent_bot"));
+        await s.SendAsync(s.Message("and how long are they kept?"));
+        await s.WaitForPostsAsync(2);
+
+        var second = s.Llm!.Received("POST", "/v1/chat/completions")[1].Body;
+        Assert.Contains("How do I restore a PostgreSQL database backup?", second, StringComparison.Ordinal);
+        Assert.Contains("assistant: Backups are kept 7 days.", second, StringComparison.Ordinal);
+    }
+}
