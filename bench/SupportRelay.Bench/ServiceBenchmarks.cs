@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SupportRelay.Chatwoot;
+using SupportRelay.HelpCenter;
+
+namespace SupportRelay.Bench;
+
+/// <summary>
+/// The service end to end on real sockets: webhook intake throughput and latency, time from webhook to
+/// reply with an instant fake LLM, and memory. Everything runs on loopback; loops are bounded.
+/// </summary>
+internal static class ServiceBenchmarks
+{
+    private const string Secret = "bench-secret";
+    private const long AccountId = 1;
+
+    public static async Task RunIntakeAsync()
+    {
+        foreach (var concurrency in new[] { 1, 16 })
+        {
+            await using var fakes = await Fakes.StartAsync();
+            await using var app = Start(fakes, new() { ["Workers:Enabled"] = "false" });
+            var (rate, p50, p99) = await LoadAsync(app.BaseUrl, requests: 4000, concurrency, conversationSpread: 500);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"intake sqlite concurrency={concurrency,-3} {rate,8:F0} req/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms"));
+        }
+    }
+
+    public static async Task RunEndToEndAsync()
+    {
+        await using var fakes = await Fakes.StartAsync();
+        await using var app = Start(fakes, new()
+        {
+            ["Llm:Provider"] = "openai",
+            ["Llm:BaseUrl"] = fakes.BaseUrl + "v1",
+            ["Llm:Model"] = "instant",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        string[] questions = ["How do I scale my application?", "How can I add a custom domain to my app?", "How do I connect to my PostgreSQL database?", "How do I see my app logs?"];
+        var latencies = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var conversation = 10_000 + i;
+            var started = Stopwatch.GetTimestamp();
+            await SendAsync(http, Message(i, conversation, questions[i % questions.Length]));
+            var posted = await fakes.WaitForReplyAsync(conversation, TimeSpan.FromSeconds(10));
+            if (posted)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        latencies.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"webhook→reply (instant LLM, {latencies.Count}/200 replied; first includes indexing {latencies.Count} articles): p50 {Percentile(latencies, 0.5):F1} ms  p99 {Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
+    }
+
+    public static async Task RunMemoryAsync()
+    {
+        await using var fakes = await Fakes.StartAsync();
+        await using var app = Start(fakes, new());
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        // One question so the Scalingo Help Center is fetched and indexed.
+        await SendAsync(http, Message(1, 1, "How do I scale my application?"));
+        await fakes.WaitForReplyAsync(1, TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        Report("at rest (317 articles indexed)");
+
+        await LoadAsync(app.BaseUrl, requests: 3000, concurrency: 16, conversationSpread: 300, startId: 100_000);
+        Report("after 3,000 webhooks (16 concurrent, bot answering)");
+        await fakes.WaitForQuietAsync();
+        Report("after the bot drained its queue");
+    }
+
+    private static void Report(string label)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var managed = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"memory {label}: managed heap {managed:F1} MiB, working set {process.WorkingSet64 / 1024.0 / 1024.0:F1} MiB (one process: service + bench client + fakes)"));
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> LoadAsync(string baseUrl, int requests, int concurrency, int conversationSpread, long startId = 1)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        // Warm up the connection pool and the JIT.
+        for (var i = 0; i < 50; i++)
+        {
+            await SendAsync(http, Message(startId + 900_000 + i, 1 + (i % conversationSpread), "warm up question about scaling"));
+        }
+
+        var latencies = new double[requests];
+        var next = -1;
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var body = Message(startId + i, 1 + (i % conversationSpread), $"How do I scale my application number {i}?");
+                var started = Stopwatch.GetTimestamp();
+                await SendAsync(http, body);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }));
+        total.Stop();
+        Array.Sort(latencies);
+        return (requests / total.Elapsed.TotalSeconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+    }
+
+    private static async Task SendAsync(HttpClient http, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/chatwoot") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Chatwoot-Timestamp", ts.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Chatwoot-Signature", WebhookAuthenticator.Sign(Secret, ts, bytes));
+        request.Headers.Add("X-Chatwoot-Delivery", Guid.NewGuid().ToString());
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"webhook answered {(int)response.StatusCode}");
+        }
+    }
+
+    private static string Message(long id, long conversation, string content) => new JsonObject
+    {
+        ["event"] = "message_created",
+        ["id"] = id,
+        ["content"] = content,
+        ["message_type"] = "incoming",
+        ["private"] = false,
+        ["sender"] = new JsonObject { ["id"] = 1, ["name"] = "Bench" },
+        ["account"] = new JsonObject { ["id"] = AccountId },
+        ["conversation"] = new JsonObject { ["id"] = conversation, ["status"] = "pending", ["inbox_id"] = 1 },
+    }.ToJsonString();
+
+    private static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static RunningApp Start(Fakes fakes, Dictionary<string, string?> overrides)
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
+            ["Chatwoot:BaseUrl"] = fakes.BaseUrl,
+            ["Chatwoot:AccountId"] = AccountId.ToString(CultureInfo.InvariantCulture),
+            ["Chatwoot:BotAccessToken"] = "bench",
+            ["Chatwoot:WebhookSecret"] = Secret,
+            ["Chatwoot:DefaultPortalSlug"] = "scalingo",
+            ["Bot:MaxRepliesPerMinute"] = "100",
+            ["Workers:PollInterval"] = "00:00:00.100",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return new RunningApp(settings, database);
+    }
+
+    /// <summary>The service on a real Kestrel port.</summary>
+    private sealed class RunningApp : WebApplicationFactory<Program>
+    {
+        private readonly Dictionary<string, string?> _settings;
+        private readonly string _database;
+
+        public RunningApp(Dictionary<string, string?> settings, string database)
+        {
+            _settings = settings;
+            _database = database;
+            UseKestrel(0);
+            StartServer();
+            BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        }
+
+        public string BaseUrl { get; }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_database + suffix);
+            }
+        }
+    }
+
+    /// <summary>Chatwoot (articles from the Scalingo corpus, message posts) and an instant OpenAI-compatible model.</summary>
+    private sealed class Fakes : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _replies = new();
+        private long _lastReplyTicks;
+
+        private Fakes(WebApplication app) => _app = app;
+
+        public string BaseUrl { get; private set; } = "";
+
+        public static async Task<Fakes> StartAsync()
+        {
+            var articles = ArticleFile.Load(CorpusPaths.ScalingoArticles)
+                .Select((a, i) => new { id = i + 1, title = a.Title, content = a.Content, slug = a.Slug ?? a.Id, locale = "en" })
+                .ToList();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var fakes = new Fakes(app);
+            app.MapGet("/hc/{portal}/{locale}/articles.json", (int? page, int? per_page) =>
+            {
+                var size = per_page ?? 1000;
+                var slice = articles.Skip(((page ?? 1) - 1) * size).Take(size);
+                return Results.Json(new { payload = slice, meta = new { articles_count = articles.Count } });
+            });
+            app.MapPost("/api/v1/accounts/{account}/conversations/{id:long}/messages", (long id) =>
+            {
+                fakes._replies.AddOrUpdate(id, 1, (_, n) => n + 1);
+                Interlocked.Exchange(ref fakes._lastReplyTicks, Environment.TickCount64);
+                return Results.Json(new { id = 1 });
+            });
+            app.MapPost("/api/v1/accounts/{account}/conversations/{id:long}/toggle_status", () => Results.Json(new { success = true }));
+            app.MapPost("/v1/chat/completions", () => Results.Text(JsonSerializer.Serialize(new
+            {
+                id = "c",
+                @object = "chat.completion",
+                created = 1,
+                model = "instant",
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = """{"answered":true,"answer":"Scale it from the dashboard.","sources":[]}""" }, finish_reason = "stop" } },
+            }), "application/json"));
+            await app.StartAsync();
+            fakes.BaseUrl = app.Urls.First().TrimEnd('/') + "/";
+            return fakes;
+        }
+
+        public async Task<bool> WaitForReplyAsync(long conversation, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            while (!_replies.ContainsKey(conversation))
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return false;
+                }
+
+                await Task.Delay(1);
+            }
+
+            return true;
+        }
+
+        /// <summary>Waits until no reply has been posted for two seconds (bounded at two minutes).</summary>
+        public async Task WaitForQuietAsync()
+        {
+            var stop = Environment.TickCount64 + 120_000;
+            while (Environment.TickCount64 - Interlocked.Read(ref _lastReplyTicks) < 2000 && Environment.TickCount64 < stop)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
