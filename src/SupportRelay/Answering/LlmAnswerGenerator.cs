@@ -29,6 +29,22 @@ public sealed class LlmAnswerGenerator(IChatClient chat, IOptionsMonitor<LlmOpti
         Set "answered" to false, with an empty answer, when the articles do not answer the question.
         """;
 
+    private static readonly ChatResponseFormat AnswerFormat = ChatResponseFormat.ForJsonSchema(
+        JsonDocument.Parse("""
+            {
+              "type": "object",
+              "properties": {
+                "answered": { "type": "boolean" },
+                "answer": { "type": "string" },
+                "sources": { "type": "array", "items": { "type": "string" } }
+              },
+              "required": ["answered", "answer", "sources"],
+              "additionalProperties": false
+            }
+            """).RootElement.Clone(),
+        "support_answer",
+        "Whether the articles answer the question, the answer, and the ids of the articles used.");
+
     public bool UsesModel => true;
 
     public async Task<AnswerResult> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
@@ -65,7 +81,12 @@ public sealed class LlmAnswerGenerator(IChatClient chat, IOptionsMonitor<LlmOpti
         {
             Temperature = 0.2f,
             MaxOutputTokens = settings.MaxOutputTokens,
-            ResponseFormat = ChatResponseFormat.Json,
+            ResponseFormat = settings.ResponseFormat switch
+            {
+                "json_schema" => AnswerFormat,
+                "json_object" => ChatResponseFormat.Json,
+                _ => null,
+            },
         };
 
         var response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken);

@@ -24,6 +24,14 @@ public sealed class LlmOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How the answer's shape is requested: <c>json_schema</c> (structured output, OpenAI and recent
+    /// Ollama, vLLM, llama.cpp), <c>json_object</c> (JSON mode, for servers without schemas) or <c>none</c>
+    /// (instructions only). The reply is parsed defensively whichever is chosen.
+    /// </summary>
+    [RegularExpression("^(json_schema|json_object|none)$", ErrorMessage = "Llm:ResponseFormat must be json_schema, json_object or none.")]
+    public string ResponseFormat { get; set; } = "json_schema";
+
     [Range(64, 8192)]
     public int MaxOutputTokens { get; set; } = 800;
 

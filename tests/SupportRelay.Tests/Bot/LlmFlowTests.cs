@@ -28,6 +28,43 @@ public sealed class LlmFlowTests
         Assert.Contains("Restart a virtual machine", prompt, StringComparison.Ordinal);
         Assert.Contains("does not boot", prompt, StringComparison.Ordinal);
         Assert.Equal(1L, (await s.QueryAsync<long>("SELECT llm_used FROM bot_decisions")).Single());
+        var format = request.Json.GetProperty("response_format");
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        Assert.Equal("support_answer", format.GetProperty("json_schema").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Anthropic_is_spoken_in_its_own_wire_format()
+    {
+        await using var anthropic = await FakeHttpServer.StartAsync();
+        anthropic.On("POST", "/v1/messages", FakeResponse.Json(new
+        {
+            id = "msg_1",
+            type = "message",
+            role = "assistant",
+            model = "claude-test",
+            content = new[] { new { type = "text", text = """{"answered": true, "answer": "Use the console's Restart button.", "sources": ["1"]}""" } },
+            stop_reason = "end_turn",
+            usage = new { input_tokens = 10, output_tokens = 10 },
+        }));
+        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?>
+        {
+            ["Llm:Provider"] = "anthropic",
+            ["Llm:BaseUrl"] = anthropic.BaseUrl.ToString(),
+            ["Llm:ApiKey"] = "sk-ant-test",
+            ["Llm:Model"] = "claude-test",
+        });
+
+        await s.SendAsync(s.Message(Question));
+        var posted = await s.WaitForPostsAsync(1);
+
+        Assert.StartsWith("Use the console's Restart button.", posted[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
+        var request = anthropic.Received("POST", "/v1/messages").Single();
+        // The SDK decides how the key travels (x-api-key or a bearer token, by API version); it must travel.
+        Assert.True(request.Header("x-api-key") == "sk-ant-test" || request.Header("authorization") == "Bearer sk-ant-test");
+        Assert.NotNull(request.Header("anthropic-version"));
+        Assert.Equal("claude-test", request.Json.GetProperty("model").GetString());
+        Assert.Contains("Restart a virtual machine", request.Body, StringComparison.Ordinal);
     }
 
     [Fact]
