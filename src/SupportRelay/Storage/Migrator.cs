@@ -17,36 +17,35 @@ public sealed partial class Migrator(SqlDialect dialect, TimeProvider time, ILog
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
+        // One transaction for the whole history: both dialects have transactional DDL, so a failed
+        // script leaves nothing half-applied, and the lock makes replicas that start together wait.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await dialect.LockForMigrationAsync(connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-            cancellationToken: cancellationToken));
+            transaction: transaction, cancellationToken: cancellationToken));
+        var done = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
 
-        var applied = 0;
-        foreach (var (version, name, sql) in Scripts)
+        var applied = new List<(long Version, string Name)>();
+        foreach (var (version, name, sql) in Scripts.Where(s => !done.Contains(s.Version)))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await dialect.LockForMigrationAsync(connection, transaction, cancellationToken);
-            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM schema_migrations WHERE version = @version",
-                new { version }, transaction, cancellationToken: cancellationToken));
-            if (done > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                continue;
-            }
-
             await connection.ExecuteAsync(new CommandDefinition(
                 dialect.TranslateMigration(sql), transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                 new { version, name, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction,
                 cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-            LogApplied(version, name);
-            applied++;
+            applied.Add((version, name));
         }
 
-        return applied;
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var (version, name) in applied)
+        {
+            LogApplied(version, name);
+        }
+
+        return applied.Count;
     }
 
     /// <summary>True when every embedded migration is recorded as applied.</summary>

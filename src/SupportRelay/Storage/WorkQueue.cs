@@ -122,7 +122,7 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
 
     private static (string Table, string Kind, string Progress) Columns(WorkTable table) => table switch
     {
-        WorkTable.Inbox => ("webhook_inbox", "event_type", "0"),
+        WorkTable.Inbox => ("webhook_inbox", "event_type", "CAST(0 AS BIGINT)"),
         WorkTable.Outbox => ("outbox", "kind", "progress"),
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };

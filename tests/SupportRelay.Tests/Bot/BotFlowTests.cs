@@ -4,14 +4,19 @@ using SupportRelay.Tests.Infrastructure;
 namespace SupportRelay.Tests.Bot;
 
 /// <summary>From a Chatwoot webhook to a reply or a handoff, through the real database and a fake Chatwoot.</summary>
-public sealed class BotFlowTests
+public abstract class BotFlowTests(DatabaseKind database)
 {
+    private readonly DatabaseKind _database = database;
+
+    private Task<ChatwootScenario> Start(IDictionary<string, string?>? settings = null, bool withLlm = false, IReadOnlyList<object>? articles = null) =>
+        ChatwootScenario.StartAsync(settings, withLlm, articles, _database);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task A_question_is_answered_from_the_articles_with_sources()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message("My virtual machine does not boot, how do I restart it?"));
         var posted = await s.WaitForPostsAsync(1);
@@ -39,7 +44,7 @@ public sealed class BotFlowTests
     [InlineData("Je voudrais parler à un conseiller")]
     public async Task Asking_for_a_person_hands_off(string question)
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message(question));
         await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
@@ -57,7 +62,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_word_that_contains_agent_is_not_a_request_for_a_person()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message("Where is invoice management in the billing page?"));
         await s.WaitForPostsAsync(1);
@@ -70,7 +75,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_question_the_articles_do_not_cover_hands_off_without_calling_the_llm()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers("""{"answered": true, "answer": "x", "sources": ["1"]}""");
 
         await s.SendAsync(s.Message("What will the weather be in Lisbon tomorrow afternoon?"));
@@ -89,7 +94,7 @@ public sealed class BotFlowTests
     [InlineData("incoming", "pending", false, "   ")]
     public async Task Messages_the_bot_must_not_answer_are_left_alone(string type, string status, bool isPrivate, string content)
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message(content, messageType: type, status: status, isPrivate: isPrivate));
         await s.WaitIdleAsync();
@@ -102,7 +107,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task The_bots_own_messages_are_never_answered()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message("Restart your VM from the console.", messageType: "outgoing", senderType: "agent_bot"));
         await s.WaitIdleAsync();
@@ -114,7 +119,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task The_same_message_under_two_delivery_ids_is_answered_once()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         var message = s.Message("How do I configure a custom domain?");
 
         await s.SendAsync(message);
@@ -136,7 +141,7 @@ public sealed class BotFlowTests
     [InlineData("Merci beaucoup", "thanks")]
     public async Task A_bare_greeting_gets_a_friendly_reply_not_a_handoff(string message, string reason)
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message(message));
         await s.WaitForPostsAsync(1);
@@ -149,7 +154,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_greeting_with_a_question_is_answered_as_a_question()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message("hi, my VM won't boot"));
         var posted = await s.WaitForPostsAsync(1);
@@ -160,7 +165,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_flooding_customer_cannot_make_the_bot_flood_chatwoot()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Bot:MaxRepliesPerMinute"] = "3" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Bot:MaxRepliesPerMinute"] = "3" });
 
         for (var i = 0; i < 10; i++)
         {
@@ -177,7 +182,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_follow_up_question_is_understood_from_the_conversation()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
 
         await s.SendAsync(s.Message("How do I restore a PostgreSQL database backup?", conversationId: 50));
         await s.WaitForPostsAsync(1, conversationId: 50);
@@ -195,7 +200,7 @@ public sealed class BotFlowTests
             new { id = 10, title = "Redémarrer une machine virtuelle 🚀", slug = "redemarrer", locale = "fr",
                   content = "Si votre machine virtuelle ne démarre pas, ouvrez la console et cliquez sur « Redémarrer ». Ça prend une minute ✅." },
         };
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Chatwoot:DefaultLocale"] = "fr" }, articles: []);
+        await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:DefaultLocale"] = "fr" }, articles: []);
         ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "fr", articles);
 
         await s.SendAsync(s.Message("Ma machine virtuelle ne démarre pas, comment la redémarrer ? 😢", locale: "fr"));
@@ -210,7 +215,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task The_customers_locale_falls_back_to_the_default_when_the_portal_lacks_it()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "de", []);
 
         await s.SendAsync(s.Message("How do I restart my virtual machine?", locale: "de-DE"));
@@ -227,7 +232,7 @@ public sealed class BotFlowTests
         var many = Enumerable.Range(1, 230).Select(i => (object)new { id = i, title = $"Filler article {i}", slug = $"a{i}", content = $"Nothing relevant number {i}." })
             .Append(new { id = 999, title = "Rotate the API key", slug = "rotate-key", content = "To rotate your API key, open Settings, then API, and click Regenerate." })
             .ToList();
-        await using var s = await ChatwootScenario.StartAsync(articles: many);
+        await using var s = await Start(articles: many);
 
         await s.SendAsync(s.Message("How can I rotate my API key?"));
         var posted = await s.WaitForPostsAsync(1);
@@ -240,7 +245,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task Articles_are_cached_and_served_stale_when_chatwoot_is_down()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Chatwoot:ArticleCacheTtl"] = "00:00:01" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:ArticleCacheTtl"] = "00:00:01" });
 
         await s.SendAsync(s.Message("How do I restart my VM?", conversationId: 60));
         await s.WaitForPostsAsync(1, conversationId: 60);
@@ -260,7 +265,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task When_the_help_center_cannot_be_read_at_all_the_conversation_is_handed_off()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         s.Chatwoot.On("GET", "/hc/help/en/articles.json", new FakeResponse(500, "boom"));
 
         await s.SendAsync(s.Message("How do I restart my VM?"));
@@ -272,7 +277,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_failed_post_is_retried_and_delivered_once()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         var failures = 2;
         s.Chatwoot.On("POST", "/api/v1/accounts/7/conversations/42/messages", r =>
             Interlocked.Decrement(ref failures) >= 0 ? new FakeResponse(500, "oops") : FakeResponse.Json(new { id = 1 }));
@@ -287,7 +292,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_post_that_timed_out_but_was_created_is_not_posted_again()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Chatwoot:UnknownOutcomeDelay"] = "00:00:02" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:UnknownOutcomeDelay"] = "00:00:02" });
         s.Chatwoot.On("POST", "/api/v1/accounts/7/conversations/42/messages", new FakeResponse(200, """{"id":1}""", Delay: TimeSpan.FromSeconds(5)));
 
         await s.SendAsync(s.Message("How do I restart my VM?"));
@@ -305,7 +310,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_permanent_chatwoot_error_stops_the_retries()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         s.Chatwoot.On("POST", "/api/v1/accounts/7/conversations/42/messages", new FakeResponse(404, """{"error":"not found"}"""));
 
         await s.SendAsync(s.Message("How do I restart my VM?"));
@@ -320,7 +325,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task Events_stored_before_a_stop_are_processed_after_the_restart()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
         await s.SendAsync(s.Message("How do I restart my VM?", conversationId: 70));
         await s.SendAsync(s.Message("I want to talk to a human", conversationId: 71));
         await Task.Delay(300, Ct);
@@ -339,7 +344,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task A_poison_event_does_not_stop_the_worker()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
         await s.SendAsync(s.Message("How do I restart my VM?", conversationId: 80));
         // Corrupt the stored event the way a bug or a disk error might.
         await s.QueryAsync<long>("UPDATE webhook_inbox SET payload = '{\"event\":\"message_created\"' RETURNING id");
@@ -355,7 +360,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task The_provider_of_a_contract_picks_the_portal()
     {
-        await using var s = await ChatwootScenario.StartAsync();
+        await using var s = await Start();
         var pubkey = new string('a', 64);
         await s.QueryAsync<long>($"INSERT INTO contracts (contract_id, provider_pubkey, updated_at) VALUES ('c-1', '{pubkey}', 0) RETURNING 1");
         await s.QueryAsync<long>($"INSERT INTO notification_configs (provider_pubkey, chatwoot_portal_slug, notify_via, updated_at) VALUES ('{pubkey}', 'acme', 'email', 0) RETURNING 1");
@@ -372,7 +377,7 @@ public sealed class BotFlowTests
     [Fact]
     public async Task Without_any_portal_the_conversation_is_handed_off()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Chatwoot:DefaultPortalSlug"] = "" });
+        await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:DefaultPortalSlug"] = "" });
 
         await s.SendAsync(s.Message("How do I restart my VM?"));
         await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
@@ -380,3 +385,7 @@ public sealed class BotFlowTests
         Assert.Equal("no_portal", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
     }
 }
+
+public sealed class BotFlowTestsOnSqlite() : BotFlowTests(DatabaseKind.Sqlite);
+
+public sealed class BotFlowTestsOnPostgres() : BotFlowTests(DatabaseKind.Postgres);

@@ -3,14 +3,19 @@ using SupportRelay.Tests.Infrastructure;
 namespace SupportRelay.Tests.Bot;
 
 /// <summary>The answer through an OpenAI-compatible model on loopback: the real wire format, and every way it fails.</summary>
-public sealed class LlmFlowTests
+public abstract class LlmFlowTests(DatabaseKind database)
 {
+    private readonly DatabaseKind _database = database;
+
+    private Task<ChatwootScenario> Start(IDictionary<string, string?>? settings = null, bool withLlm = false, IReadOnlyList<object>? articles = null) =>
+        ChatwootScenario.StartAsync(settings, withLlm, articles, _database);
+
     private const string Question = "My virtual machine does not boot, how do I restart it?";
 
     [Fact]
     public async Task The_models_answer_is_posted_with_the_articles_it_used()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers("```json\n{\"answered\": true, \"answer\": \"Open the console and click Restart; it takes about a minute.\", \"sources\": [\"1\", \"99\"]}\n```");
 
         await s.SendAsync(s.Message(Question));
@@ -47,7 +52,7 @@ public sealed class LlmFlowTests
             stop_reason = "end_turn",
             usage = new { input_tokens = 10, output_tokens = 10 },
         }));
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?>
+        await using var s = await Start(new Dictionary<string, string?>
         {
             ["Llm:Provider"] = "anthropic",
             ["Llm:BaseUrl"] = anthropic.BaseUrl.ToString(),
@@ -70,7 +75,7 @@ public sealed class LlmFlowTests
     [Fact]
     public async Task When_the_model_says_the_articles_do_not_answer_the_conversation_is_handed_off()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers("""{"answered": false, "answer": "", "sources": []}""");
 
         await s.SendAsync(s.Message(Question));
@@ -85,7 +90,7 @@ public sealed class LlmFlowTests
     [InlineData("", "llm_invalid_response")]
     public async Task Garbage_from_the_model_hands_off(string reply, string reason)
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers(reply);
 
         await s.SendAsync(s.Message(Question));
@@ -97,7 +102,7 @@ public sealed class LlmFlowTests
     [Fact]
     public async Task A_model_error_hands_off()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers("", status: 500);
 
         await s.SendAsync(s.Message(Question));
@@ -109,7 +114,7 @@ public sealed class LlmFlowTests
     [Fact]
     public async Task A_slow_model_hands_off_after_the_timeout()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Llm:Timeout"] = "00:00:01" }, withLlm: true);
+        await using var s = await Start(new Dictionary<string, string?> { ["Llm:Timeout"] = "00:00:01" }, withLlm: true);
         s.LlmAnswers("""{"answered": true, "answer": "late", "sources": ["1"]}""", delay: TimeSpan.FromSeconds(10));
 
         await s.SendAsync(s.Message(Question));
@@ -122,7 +127,7 @@ public sealed class LlmFlowTests
     [Fact]
     public async Task The_model_is_down_hands_off()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         await s.Llm!.DisposeAsync();
 
         await s.SendAsync(s.Message(Question));
@@ -134,7 +139,7 @@ public sealed class LlmFlowTests
     [Fact]
     public async Task The_conversation_history_reaches_the_model()
     {
-        await using var s = await ChatwootScenario.StartAsync(withLlm: true);
+        await using var s = await Start(withLlm: true);
         s.LlmAnswers("""{"answered": true, "answer": "Backups are kept 7 days.", "sources": ["4"]}""");
 
         await s.SendAsync(s.Message("How do I restore a PostgreSQL database backup?"));
@@ -148,3 +153,7 @@ public sealed class LlmFlowTests
         Assert.Contains("assistant: Backups are kept 7 days.", second, StringComparison.Ordinal);
     }
 }
+
+public sealed class LlmFlowTestsOnSqlite() : LlmFlowTests(DatabaseKind.Sqlite);
+
+public sealed class LlmFlowTestsOnPostgres() : LlmFlowTests(DatabaseKind.Postgres);

@@ -6,12 +6,17 @@ using SupportRelay.Tests.Infrastructure;
 namespace SupportRelay.Tests.Chatwoot;
 
 /// <summary>The webhook's front door: authentication, validation, storage once, and fast answers.</summary>
-public sealed class ChatwootWebhookTests : IAsyncLifetime
+public abstract class ChatwootWebhookTests(DatabaseKind database) : IAsyncLifetime
 {
+    private readonly DatabaseKind _database = database;
+
+    private Task<ChatwootScenario> Start(IDictionary<string, string?>? settings = null, bool withLlm = false, IReadOnlyList<object>? articles = null) =>
+        ChatwootScenario.StartAsync(settings, withLlm, articles, _database);
+
     private ChatwootScenario _scenario = null!;
 
     public async ValueTask InitializeAsync() =>
-        _scenario = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
+        _scenario = await Start(new Dictionary<string, string?> { ["Workers:Enabled"] = "false" });
 
     public ValueTask DisposeAsync() => _scenario.DisposeAsync();
 
@@ -240,3 +245,7 @@ public sealed class ChatwootWebhookTests : IAsyncLifetime
         return problem;
     }
 }
+
+public sealed class ChatwootWebhookTestsOnSqlite() : ChatwootWebhookTests(DatabaseKind.Sqlite);
+
+public sealed class ChatwootWebhookTestsOnPostgres() : ChatwootWebhookTests(DatabaseKind.Postgres);

@@ -15,7 +15,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public AppFactory(IDictionary<string, string?>? settings = null, string? databasePath = null, TimeProvider? timeProvider = null)
+    public AppFactory(IDictionary<string, string?>? settings = null, string? databasePath = null, TimeProvider? timeProvider = null,
+        DatabaseKind database = DatabaseKind.Sqlite)
     {
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "supportrelay-tests", $"{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
@@ -26,11 +27,20 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Database:Provider"] = "sqlite",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (database == DatabaseKind.Postgres && settings?.ContainsKey("ConnectionStrings:Postgres") != true)
+        {
+            TestDatabase.RequireAvailable(database);
+            _settings["Database:Provider"] = "postgres";
+            _settings["ConnectionStrings:Postgres"] = TestDatabase.CreatePostgresDatabase();
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
         }
     }
+
+    public DatabaseKind Database => string.Equals(_settings["Database:Provider"], "postgres", StringComparison.Ordinal) ? DatabaseKind.Postgres : DatabaseKind.Sqlite;
 
     public string DatabasePath { get; }
 

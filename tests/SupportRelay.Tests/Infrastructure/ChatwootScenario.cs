@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Chatwoot;
+using SupportRelay.Storage;
 
 namespace SupportRelay.Tests.Infrastructure;
 
@@ -51,7 +52,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     /// <summary>Starts the fakes and the service. <paramref name="settings"/> override the defaults.</summary>
     public static async Task<ChatwootScenario> StartAsync(IDictionary<string, string?>? settings = null, bool withLlm = false,
-        IReadOnlyList<object>? articles = null, string? databasePath = null)
+        IReadOnlyList<object>? articles = null, DatabaseKind database = DatabaseKind.Sqlite)
     {
         var chatwoot = await FakeHttpServer.StartAsync();
         var llm = withLlm ? await FakeHttpServer.StartAsync() : null;
@@ -65,7 +66,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = new AppFactory(all, databasePath);
+        var app = new AppFactory(all, database: database);
         return new ChatwootScenario(chatwoot, llm, app);
     }
 
@@ -212,8 +213,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = new SqliteConnection($"Data Source={App.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = await App.Services.GetRequiredService<SqlDialect>().OpenAsync(CancellationToken.None);
         return (await connection.QueryAsync<T>(sql, parameters)).ToList();
     }
 
