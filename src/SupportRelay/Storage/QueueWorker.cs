@@ -105,7 +105,9 @@ public abstract partial class QueueWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: the lease runs out and the item is claimed again after the restart.
+            // Shutting down: hand the item back now rather than when its lease runs out, so another
+            // replica (or this one after the restart) takes it at once. A crash leaves the lease to expire.
+            await ReleaseAsync(item);
             return;
         }
         catch (Exception ex)
@@ -145,6 +147,19 @@ public abstract partial class QueueWorker(
         {
             // The lease will expire and the item will be claimed again.
             LogClaimFailed(logger, table, ex);
+        }
+    }
+
+    private async Task ReleaseAsync(WorkItem item)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await queue.ReleaseAsync(table, item.Id, timeout.Token);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or InvalidOperationException)
+        {
+            // The lease expires on its own.
         }
     }
 

@@ -78,6 +78,19 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
             new { id, at = notBefore.ToUnixTimeMilliseconds(), error = Truncate(error) }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Gives a claimed item back at once (this process is stopping). The attempt still counts: it may
+    /// have reached the outside world, and the next attempt must check before acting again.
+    /// </summary>
+    public async Task ReleaseAsync(WorkTable table, long id, CancellationToken cancellationToken)
+    {
+        var (name, _, _) = Columns(table);
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {name} SET locked_by = NULL, locked_until = NULL WHERE id = @id AND locked_by = @owner",
+            new { id, owner = replica.Id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Gives up on the item for good, keeping why.</summary>
     public async Task FailAsync(WorkTable table, long id, string error, CancellationToken cancellationToken)
     {
