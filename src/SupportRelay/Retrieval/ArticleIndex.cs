@@ -12,7 +12,8 @@ namespace SupportRelay.Retrieval;
 /// <param name="Score">The raw BM25 score: comparable between hits of one search only.</param>
 /// <param name="Confidence">
 /// How much of the question this article covers, in [0, 1]: the idf-weighted share of the
-/// question's distinct analyzed terms that occur in the article (title, description or content).
+/// question's distinct analyzed terms that occur in the article (title, description or content),
+/// question words ("how", "where", "can", "I") left out.
 /// A term's weight is its BM25 idf, <c>ln(1 + (N − df + 0.5) / (df + 0.5))</c>, so rare, specific
 /// words count most and a term no article contains counts fully against every hit. Unlike the raw
 /// score it does not grow with the question's length, so one threshold
@@ -44,6 +45,7 @@ public sealed class ArticleIndex : IDisposable
     private readonly Article[] _articles;
     private readonly int[] _articleByDoc;
     private readonly Analyzer _analyzer;
+    private readonly Analyzer _subjectAnalyzer;
     private readonly RAMDirectory _directory;
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
@@ -55,6 +57,7 @@ public sealed class ArticleIndex : IDisposable
         _articles = articles;
         Locale = locale;
         _analyzer = analyzer;
+        _subjectAnalyzer = LocaleAnalyzers.For(locale, tuning.EnglishStemmer, questionStopWords: true);
         _directory = directory;
         _tuning = tuning;
         _reader = DirectoryReader.Open(directory);
@@ -174,7 +177,7 @@ public sealed class ArticleIndex : IDisposable
         {
             return [];
         }
-        var confidences = Confidences(topDocs.ScoreDocs, questionTerms);
+        var confidences = Confidences(topDocs.ScoreDocs, SubjectTerms(question, questionTerms));
         var hits = new SearchHit[topDocs.ScoreDocs.Length];
         for (var i = 0; i < hits.Length; i++)
         {
@@ -182,6 +185,18 @@ public sealed class ArticleIndex : IDisposable
             hits[i] = new SearchHit(_articles[_articleByDoc[scoreDoc.Doc]], scoreDoc.Score, confidences[i]);
         }
         return hits;
+    }
+
+    /// <summary>
+    /// The question's terms minus question words ("where", "can", "I"): they rank harmlessly, but
+    /// an article rarely contains "where", and counting it would make "where can I see my logs"
+    /// look half unanswered. A question made only of such words keeps them all.
+    /// </summary>
+    private List<string> SubjectTerms(string question, List<string> questionTerms)
+    {
+        var subject = LocaleAnalyzers.Terms(_subjectAnalyzer, ContentField, question).ToHashSet(StringComparer.Ordinal);
+        var terms = questionTerms.Where(subject.Contains).ToList();
+        return terms.Count > 0 ? terms : questionTerms;
     }
 
     private List<string> DistinctTerms(string text, int max, List<string>? exclude)
@@ -293,5 +308,6 @@ public sealed class ArticleIndex : IDisposable
         _reader.Dispose();
         _directory.Dispose();
         _analyzer.Dispose();
+        _subjectAnalyzer.Dispose();
     }
 }

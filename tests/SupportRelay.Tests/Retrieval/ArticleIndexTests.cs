@@ -100,6 +100,17 @@ public sealed class ArticleIndexTests
     }
 
     [Fact]
+    public void Question_words_do_not_lower_confidence()
+    {
+        using var index = ArticleIndex.Build(Articles, "en");
+
+        var hit = index.Search("where are my invoices, can you email them?", 1)[0];
+
+        Assert.Equal("billing", hit.Article.Id);
+        Assert.Equal(1.0, hit.Confidence, 6);
+    }
+
+    [Fact]
     public void Context_carries_a_follow_up_to_the_conversation_subject()
     {
         using var index = ArticleIndex.Build(Articles, "en");
