@@ -105,9 +105,15 @@ internal static class RetrievalBenchmarks
         foreach (var question in questions.Length > 0 ? questions : ScalingoQuestions)
         {
             Console.WriteLine(question);
-            foreach (var hit in index.Search(question, 3))
+            var hits = index.Search(question, 3);
+            foreach (var hit in hits)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {hit.Score,6:F2} {hit.Confidence:F2} {hit.Article.Id} | {hit.Article.Title}"));
+            }
+            if (hits.Count > 0)
+            {
+                var passage = PassageExtractor.Best(hits[0].Article, question, "en", 300);
+                Console.WriteLine($"  > {passage.ReplaceLineEndings(" / ")}");
             }
         }
         return Task.CompletedTask;

@@ -146,7 +146,7 @@ public static partial class MarkdownText
 
     /// <summary>
     /// Removes Jekyll/Liquid tags (<c>{% note %}</c>, <c>{{ var }}</c>) and kramdown attribute lists
-    /// (<c>{: .table}</c>), which the Scalingo corpus keeps unexpanded. Text inside
+    /// (<c>{: .table}</c>, <c>{#anchor}</c>), which the Scalingo corpus keeps unexpanded. Text inside
     /// <c>{% raw %}…{% endraw %}</c> is literal by Liquid's own rule, so it is kept as written.
     /// </summary>
     internal static string StripTemplateTags(string markdown)
@@ -203,7 +203,8 @@ public static partial class MarkdownText
     [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline)]
     private static partial Regex LiquidOutput();
 
-    [GeneratedRegex(@"\{:[^}\n]*\}")]
+    // Inline attribute lists "{: .table}" and header ids "## Boot Timeout {#timeout}".
+    [GeneratedRegex(@"\{[:#][^}\n]*\}")]
     private static partial Regex KramdownAttributes();
 
     [GeneratedRegex(@"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--.*?-->", RegexOptions.Singleline)]

@@ -54,12 +54,15 @@ public sealed class MarkdownTextTests
             |---|---|
             | 1 | 2 |
             {: .table }
+
+            ## Boot Timeout {#timeout}
             """;
 
         var text = MarkdownText.ToPlainText(markdown);
 
         Assert.Contains("This addon is only available in osc-fr1.", text, StringComparison.Ordinal);
         Assert.Contains("See tasks for .", text, StringComparison.Ordinal);
+        Assert.EndsWith("Boot Timeout", text, StringComparison.Ordinal);
         Assert.DoesNotContain("{", text, StringComparison.Ordinal);
         Assert.DoesNotContain("%", text, StringComparison.Ordinal);
         Assert.DoesNotContain("note", text, StringComparison.Ordinal);
