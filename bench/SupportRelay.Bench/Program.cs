@@ -1,3 +1,32 @@
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project bench/SupportRelay.Bench -- [name]
-Console.WriteLine("no benchmarks yet");
+// Benchmarks print figures; they assert nothing.
+// Usage: dotnet run -c Release --project bench/SupportRelay.Bench -- <name>|all
+using SupportRelay.Bench;
+
+var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
+{
+    ["retrieval-quality"] = RetrievalBenchmarks.RunQualityAsync,
+    ["retrieval-latency"] = RetrievalBenchmarks.RunLatencyAsync,
+    ["retrieval-tune"] = RetrievalBenchmarks.RunTuningAsync,
+    ["retrieval-scalingo"] = () => RetrievalBenchmarks.RunScalingoAsync(args.Skip(1).ToArray()),
+};
+
+var name = args.Length > 0 ? args[0] : "all";
+if (name == "all")
+{
+    foreach (var (benchmarkName, run) in benchmarks)
+    {
+        if (benchmarkName is not ("retrieval-tune" or "retrieval-scalingo"))
+        {
+            Console.WriteLine($"== {benchmarkName}");
+            await run();
+        }
+    }
+    return 0;
+}
+if (!benchmarks.TryGetValue(name, out var benchmark))
+{
+    Console.Error.WriteLine($"unknown benchmark '{name}'; known: all, {string.Join(", ", benchmarks.Keys)}");
+    return 2;
+}
+await benchmark();
 return 0;

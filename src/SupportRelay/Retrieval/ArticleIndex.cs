@@ -1,0 +1,313 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using SupportRelay.HelpCenter;
+
+namespace SupportRelay.Retrieval;
+
+/// <summary>One retrieved article.</summary>
+/// <param name="Score">The raw BM25 score: comparable between hits of one search only.</param>
+/// <param name="Confidence">
+/// How much of the question this article covers, in [0, 1]: the idf-weighted share of the
+/// question's distinct analyzed terms that occur in the article (title, description or content),
+/// question words ("how", "where", "can", "I") left out.
+/// A term's weight is its BM25 idf, <c>ln(1 + (N − df + 0.5) / (df + 0.5))</c>, so rare, specific
+/// words count most and a term no article contains counts fully against every hit. Unlike the raw
+/// score it does not grow with the question's length, so one threshold
+/// (<see cref="RetrievalDefaults.MinConfidence"/>) works for every question. Context terms of a
+/// follow-up reorder hits but do not enter the confidence: the handoff decision is about what the
+/// customer asks now.
+/// </param>
+public sealed record SearchHit(Article Article, double Score, double Confidence);
+
+/// <summary>
+/// A BM25 index of one portal and locale's articles, in memory. Built once per article set
+/// (articles change by TTL refresh, not in place) and searched concurrently.
+/// </summary>
+public sealed class ArticleIndex : IDisposable
+{
+    private const string TitleField = "title";
+    private const string DescriptionField = "description";
+    private const string ContentField = "content";
+    private const string OrdinalField = "ordinal";
+
+    /// <summary>Caps the query size: Lucene refuses more than 1,024 clauses and a pasted log file
+    /// adds nothing a few dozen distinct words do not.</summary>
+    private const int MaxQuestionTerms = 64;
+    private const int MaxContextTerms = 64;
+
+    /// <summary>Only the latest part of a long conversation is worth weighing.</summary>
+    private const int MaxContextChars = 4_000;
+
+    private readonly Article[] _articles;
+    private readonly int[] _articleByDoc;
+    private readonly Analyzer _analyzer;
+    private readonly Analyzer _subjectAnalyzer;
+    private readonly RAMDirectory _directory;
+    private readonly DirectoryReader _reader;
+    private readonly IndexSearcher _searcher;
+    private readonly RetrievalTuning _tuning;
+    private readonly (string Field, float Boost)[] _fields;
+
+    private ArticleIndex(Article[] articles, string locale, Analyzer analyzer, RAMDirectory directory, RetrievalTuning tuning)
+    {
+        _articles = articles;
+        Locale = locale;
+        _analyzer = analyzer;
+        _subjectAnalyzer = LocaleAnalyzers.For(locale, tuning.EnglishStemmer, questionStopWords: true);
+        _directory = directory;
+        _tuning = tuning;
+        _reader = DirectoryReader.Open(directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = tuning.Similarity() };
+        _fields =
+        [
+            (TitleField, tuning.TitleBoost),
+            (DescriptionField, tuning.DescriptionBoost),
+            (ContentField, 1f),
+        ];
+
+        // Segment merges may reorder documents, so map Lucene doc ids back through a stored ordinal.
+        _articleByDoc = new int[_reader.MaxDoc];
+        var ordinals = MultiDocValues.GetNumericValues(_reader, OrdinalField);
+        for (var doc = 0; doc < _articleByDoc.Length; doc++)
+        {
+            _articleByDoc[doc] = (int)ordinals.Get(doc);
+        }
+    }
+
+    /// <summary>The number of indexed articles.</summary>
+    public int Count => _articles.Length;
+
+    /// <summary>The locale whose analyzer this index uses.</summary>
+    public string Locale { get; }
+
+    /// <summary>Indexes <paramref name="articles"/> with the analyzer of <paramref name="locale"/>.</summary>
+    public static ArticleIndex Build(IReadOnlyList<Article> articles, string locale) =>
+        Build(articles, locale, RetrievalTuning.Default);
+
+    internal static ArticleIndex Build(IReadOnlyList<Article> articles, string locale, RetrievalTuning tuning)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        var copy = articles.ToArray();
+        var analyzer = LocaleAnalyzers.For(locale, tuning.EnglishStemmer, tuning.QuestionStopWords);
+        var directory = new RAMDirectory();
+        try
+        {
+            var config = new IndexWriterConfig(LocaleAnalyzers.Version, analyzer)
+            {
+                OpenMode = OpenMode.CREATE,
+                Similarity = tuning.Similarity(),
+                RAMBufferSizeMB = 64,
+            };
+            using (var writer = new IndexWriter(directory, config))
+            {
+                for (var i = 0; i < copy.Length; i++)
+                {
+                    writer.AddDocument(ToDocument(copy[i], i));
+                }
+                // One segment searches fastest, and the index is never written again.
+                writer.ForceMerge(1);
+                writer.Commit();
+            }
+            return new ArticleIndex(copy, locale, analyzer, directory, tuning);
+        }
+        catch
+        {
+            analyzer.Dispose();
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    private static Document ToDocument(Article article, int ordinal)
+    {
+        var document = new Document
+        {
+            new TextField(TitleField, article.Title ?? string.Empty, Field.Store.NO),
+            new TextField(ContentField, MarkdownText.ToPlainText(article.Content ?? string.Empty), Field.Store.NO),
+            new NumericDocValuesField(OrdinalField, ordinal),
+        };
+        if (!string.IsNullOrWhiteSpace(article.Description))
+        {
+            document.Add(new TextField(DescriptionField, article.Description, Field.Store.NO));
+        }
+        return document;
+    }
+
+    /// <summary>
+    /// The <paramref name="top"/> best articles for <paramref name="question"/>, best first.
+    /// <paramref name="context"/> is the conversation's earlier customer messages: its terms count
+    /// <see cref="RetrievalDefaults.ContextWeight"/> as much as the question's, enough to carry
+    /// a follow-up ("and how much does it cost?") to the subject without outvoting the question.
+    /// Any text is a valid question: no query syntax is parsed, and a question with no searchable
+    /// words has no hits.
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(string question, int top, string? context = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (top <= 0 || string.IsNullOrWhiteSpace(question) || _articles.Length == 0)
+        {
+            return [];
+        }
+
+        var questionTerms = DistinctTerms(question, MaxQuestionTerms, exclude: null);
+        if (questionTerms.Count == 0)
+        {
+            return [];
+        }
+        var contextTerms = string.IsNullOrWhiteSpace(context)
+            ? []
+            : DistinctTerms(context.Length > MaxContextChars ? context[^MaxContextChars..] : context, MaxContextTerms, questionTerms);
+
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var term in questionTerms)
+        {
+            AddTerm(query, term, 1f);
+        }
+        foreach (var term in contextTerms)
+        {
+            AddTerm(query, term, RetrievalDefaults.ContextWeight);
+        }
+
+        var topDocs = _searcher.Search(query, Math.Min(top, _articles.Length));
+        if (topDocs.ScoreDocs.Length == 0)
+        {
+            return [];
+        }
+        var confidences = Confidences(topDocs.ScoreDocs, SubjectTerms(question, questionTerms));
+        var hits = new SearchHit[topDocs.ScoreDocs.Length];
+        for (var i = 0; i < hits.Length; i++)
+        {
+            var scoreDoc = topDocs.ScoreDocs[i];
+            hits[i] = new SearchHit(_articles[_articleByDoc[scoreDoc.Doc]], scoreDoc.Score, confidences[i]);
+        }
+        return hits;
+    }
+
+    /// <summary>
+    /// The question's terms minus question words ("where", "can", "I"): they rank harmlessly, but
+    /// an article rarely contains "where", and counting it would make "where can I see my logs"
+    /// look half unanswered. A question made only of such words keeps them all.
+    /// </summary>
+    private List<string> SubjectTerms(string question, List<string> questionTerms)
+    {
+        var subject = LocaleAnalyzers.Terms(_subjectAnalyzer, ContentField, question).ToHashSet(StringComparer.Ordinal);
+        var terms = questionTerms.Where(subject.Contains).ToList();
+        return terms.Count > 0 ? terms : questionTerms;
+    }
+
+    private List<string> DistinctTerms(string text, int max, List<string>? exclude)
+    {
+        var distinct = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (exclude is not null)
+        {
+            seen.UnionWith(exclude);
+        }
+        var terms = LocaleAnalyzers.Terms(_analyzer, ContentField, text);
+        // For the context keep the latest terms: the end of the conversation is closest to the question.
+        var ordered = exclude is null ? terms : Enumerable.Reverse(terms);
+        foreach (var term in ordered)
+        {
+            if (distinct.Count == max)
+            {
+                break;
+            }
+            if (seen.Add(term))
+            {
+                distinct.Add(term);
+            }
+        }
+        return distinct;
+    }
+
+    /// <summary>
+    /// One term across the fields. With <see cref="RetrievalTuning.PerTermDisMax"/> the best field
+    /// counts and the others add a little (<see cref="RetrievalTuning.TieBreaker"/>), so a word in
+    /// both title and body is not counted twice at full weight; otherwise each field adds up.
+    /// </summary>
+    private void AddTerm(BooleanQuery query, string term, float weight)
+    {
+        if (!_tuning.PerTermDisMax)
+        {
+            foreach (var (field, boost) in _fields)
+            {
+                query.Add(new TermQuery(new Term(field, term)) { Boost = boost * weight }, Occur.SHOULD);
+            }
+            return;
+        }
+        var clause = new DisjunctionMaxQuery(_tuning.TieBreaker) { Boost = weight };
+        foreach (var (field, boost) in _fields)
+        {
+            clause.Add(new TermQuery(new Term(field, term)) { Boost = boost });
+        }
+        query.Add(clause, Occur.SHOULD);
+    }
+
+    private double[] Confidences(ScoreDoc[] hits, List<string> questionTerms)
+    {
+        var leaves = _reader.Leaves;
+        var maxDoc = _reader.MaxDoc;
+        var total = 0.0;
+        var matched = new double[hits.Length];
+        foreach (var term in questionTerms)
+        {
+            var documentFrequency = 0;
+            foreach (var (field, _) in _fields)
+            {
+                documentFrequency = Math.Max(documentFrequency, _reader.DocFreq(new Term(field, term)));
+            }
+            var idf = Math.Log(1 + ((maxDoc - documentFrequency + 0.5) / (documentFrequency + 0.5)));
+            total += idf;
+            if (documentFrequency == 0)
+            {
+                continue;
+            }
+            for (var i = 0; i < hits.Length; i++)
+            {
+                if (Contains(leaves, hits[i].Doc, term))
+                {
+                    matched[i] += idf;
+                }
+            }
+        }
+        for (var i = 0; i < matched.Length; i++)
+        {
+            matched[i] = total > 0 ? Math.Clamp(matched[i] / total, 0, 1) : 0;
+        }
+        return matched;
+    }
+
+    private bool Contains(IList<AtomicReaderContext> leaves, int doc, string term)
+    {
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var local = doc - leaf.DocBase;
+        foreach (var (field, _) in _fields)
+        {
+            var postings = leaf.AtomicReader.GetTermDocsEnum(new Term(field, term));
+            if (postings is not null && postings.Advance(local) == local)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool _disposed;
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _reader.Dispose();
+        _directory.Dispose();
+        _analyzer.Dispose();
+        _subjectAnalyzer.Dispose();
+    }
+}
