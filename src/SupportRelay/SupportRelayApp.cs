@@ -1,3 +1,5 @@
+using SupportRelay.Operations;
+using SupportRelay.Providers;
 using SupportRelay.Storage;
 
 namespace SupportRelay;
@@ -16,6 +18,8 @@ public static class SupportRelayApp
 
         builder.Services.AddProblemDetails();
         builder.Services.AddSupportRelayCore();
+        builder.AddProviderApi();
+        builder.AddOperations();
         return builder;
     }
 
@@ -32,6 +36,8 @@ public static class SupportRelayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
+        app.MapOperations();
+        app.MapProviderApi();
         return app;
     }
 }

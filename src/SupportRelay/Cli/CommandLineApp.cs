@@ -1,3 +1,5 @@
+using SupportRelay.Providers;
+
 namespace SupportRelay.Cli;
 
 /// <summary>The command line: every verb but <c>serve</c>, which is the web host itself.</summary>
@@ -7,5 +9,13 @@ public static class CommandLineApp
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(0);
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args[0] == "provider")
+        {
+            return await ProviderCommands.Create().Parse(args[1..]).InvokeAsync();
+        }
+
+        return 0;
+    }
 }
