@@ -13,7 +13,7 @@ public static class CommandLineApp
     {
         if (args[0] == "provider")
         {
-            return await ProviderCommands.Create().Parse(args[1..]).InvokeAsync();
+            return await new System.CommandLine.RootCommand { ProviderCommands.Create() }.Parse(args).InvokeAsync();
         }
 
         return 0;

@@ -100,10 +100,16 @@ internal sealed class AuthenticationOperationTransformer : IOpenApiOperationTran
             return;
         }
 
+        // Borrow the ProblemDetails schema reference the framework generated for this operation's other errors.
+        var problemContent = operation.Responses.Values
+            .Select(r => r.Content)
+            .FirstOrDefault(c => c is not null && c.ContainsKey("application/problem+json"));
         operation.Responses[status] = new OpenApiResponse
         {
             Description = description,
-            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType() },
+            Content = problemContent is null
+                ? new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType() }
+                : new Dictionary<string, OpenApiMediaType>(problemContent),
         };
     }
 }

@@ -116,7 +116,8 @@ public static partial class ProviderEndpoints
         // 192 random bits as base64url: 32 characters, inside Telegram's /start payload alphabet
         // (A-Z a-z 0-9 _ -) and its 64-character limit.
         var code = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
-        var expiresAt = time.GetUtcNow() + api.Value.TelegramLinkLifetime;
+        // Whole milliseconds, as stored, so the answer and the database agree.
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((time.GetUtcNow() + api.Value.TelegramLinkLifetime).ToUnixTimeMilliseconds());
         await store.CreateTelegramLinkCodeAsync(user.ProviderKey(), code, expiresAt, cancellationToken);
         return TypedResults.Ok(new TelegramLinkResponse(code, new Uri($"https://t.me/{botUsername}?start={code}"), expiresAt));
     }
