@@ -35,8 +35,10 @@ public sealed partial class SignedRequestAuthenticationHandler(
             return Fail(TooLarge(limit));
         }
 
-        // The signature covers the raw body, and the endpoint reads it again afterwards.
-        request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit + 1);
+        // The signature covers the raw body, and the endpoint reads it again afterwards. No bufferLimit:
+        // exceeding it throws an IOException (a 500); the loop below enforces the limit as a 413 instead,
+        // also for chunked bodies that announce no Content-Length.
+        request.EnableBuffering(bufferThreshold: limit);
         byte[] body;
         using (var buffer = new MemoryStream())
         {

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text;
 using Dapper;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
+using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
@@ -231,6 +235,59 @@ public sealed class SignedRequestAuthenticationTests
         var response = await app.SignedClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath, body);
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_is_413()
+    {
+        var clock = Clock();
+        await using var app = App(clock);
+        // Over a real socket: the in-memory test server would buffer the body and give it a length.
+        using var client = KestrelClient(app);
+        var body = Encoding.UTF8.GetBytes(new string(' ', 200 * 1024) + "{}");
+        using var request = Request(HttpMethod.Put, ConfigPath, RequestSigner.Generate(clock).Sign("PUT", ConfigPath, body));
+        request.Content = new UnknownLengthContent(body);
+
+        var response = await client.SendAsync(request, Ct);
+
+        Assert.True(request.Headers.TransferEncodingChunked);
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+    }
+
+    [Fact]
+    public async Task A_chunked_body_within_the_limit_is_verified()
+    {
+        var clock = Clock();
+        await using var app = App(clock);
+        var body = Encoding.UTF8.GetBytes("""{"notifyVia":"email","notifyEmail":"chunked@example.com"}""");
+        using var request = Request(HttpMethod.Put, ConfigPath, RequestSigner.Generate(clock).Sign("PUT", ConfigPath, body));
+        request.Content = new UnknownLengthContent(body);
+
+        using var client = KestrelClient(app);
+        var response = await client.SendAsync(request, Ct);
+
+        Assert.True(request.Headers.TransferEncodingChunked);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static HttpClient KestrelClient(AppFactory app)
+    {
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    /// <summary>Content that does not know its length, so it travels chunked.</summary>
+    private sealed class UnknownLengthContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     [Fact]
