@@ -46,52 +46,67 @@ public static class ProviderApiExtensions
     public static WebApplication MapProviderApi(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<ProviderApiOptions>>().Value;
-        app.UseRateLimiter(Limiter(limits.RequestsPerMinutePerIp, context =>
+        app.UseRateLimiter(Limiter(new Limit("requests per client address", limits.RequestsPerMinutePerIp, TimeSpan.FromMinutes(1), context =>
             RateLimitedPrefixes.Any(prefix => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
                 ? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown")
-                : null));
+                : null)));
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter(Limiter(limits.RequestsPerMinutePerKey, context =>
-            context.User.Identity is { IsAuthenticated: true, AuthenticationType: SignedRequestAuthenticationHandler.SchemeName }
-                ? "key:" + context.User.ProviderKey()
-                : null));
+        app.UseRateLimiter(Limiter(
+            new Limit("requests per provider key", limits.RequestsPerMinutePerKey, TimeSpan.FromMinutes(1), context =>
+                SignedProvider(context) is { } key ? "key:" + key : null),
+            // A test may send an SMS, which costs the operator money: far fewer of those.
+            new Limit("test notifications per provider key", limits.NotificationTestsPerHour, TimeSpan.FromHours(1), context =>
+                SignedProvider(context) is { } key && context.Request.Path.Equals(ProviderEndpoints.TestPath, StringComparison.OrdinalIgnoreCase)
+                    ? "test:" + key
+                    : null)));
 
         app.MapProviderEndpoints();
         app.MapAdminEndpoints();
         return app;
     }
 
-    private static RateLimiterOptions Limiter(int perMinute, Func<HttpContext, string?> partition)
+    private static string? SignedProvider(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, AuthenticationType: SignedRequestAuthenticationHandler.SchemeName }
+            ? context.User.ProviderKey()
+            : null;
+
+    /// <summary>One fixed-window limit; a null partition means the limit does not apply to the request.</summary>
+    private sealed record Limit(string Name, int Permits, TimeSpan Window, Func<HttpContext, string?> Partition)
     {
-        var options = new RateLimiterOptions
-        {
-            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
-            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => partition(context) is { } key
-                ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter("")),
-            OnRejected = async (rejected, cancellationToken) =>
+        public PartitionedRateLimiter<HttpContext> Create() => PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context) is { } key
+            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
             {
-                var context = rejected.HttpContext;
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = $"At most {perMinute} requests per minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
-                    },
-                });
-            },
-        };
-        return options;
+                PermitLimit = Permits,
+                Window = Window,
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter(""));
+
+        public string Describe() => $"at most {Permits} {Name} per {(Window == TimeSpan.FromHours(1) ? "hour" : "minute")}";
     }
+
+    private static RateLimiterOptions Limiter(params Limit[] limits) => new()
+    {
+        RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+        GlobalLimiter = limits.Length == 1 ? limits[0].Create() : PartitionedRateLimiter.CreateChained([.. limits.Select(l => l.Create())]),
+        OnRejected = async (rejected, cancellationToken) =>
+        {
+            var context = rejected.HttpContext;
+            var applicable = limits.Where(l => l.Partition(context) is not null).ToList();
+            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : applicable.Max(l => l.Window);
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = $"Rate limit reached ({string.Join("; ", applicable.Select(l => l.Describe()))}); retry after {seconds} s.",
+                },
+            });
+        },
+    };
 }

@@ -23,6 +23,10 @@ public sealed class ProviderApiOptions
     [Range(1, 100_000)]
     public int RequestsPerMinutePerIp { get; set; } = 120;
 
+    /// <summary>Test notifications per hour one provider key may send (each may be a paid SMS).</summary>
+    [Range(1, 10_000)]
+    public int NotificationTestsPerHour { get; set; } = 10;
+
     /// <summary>How long a Telegram link code stays valid.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TelegramLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
@@ -34,7 +38,8 @@ public sealed class AdminOptions
     public const string SectionName = "Admin";
 
     /// <summary>The operator's bearer token; while empty the admin API answers 404.</summary>
-    [MinLength(16, ErrorMessage = "Admin:ApiToken must be at least 16 characters; leave it empty to turn the admin API off.")]
+    // A regular expression rather than MinLength: it lets an empty value (the API off) through.
+    [RegularExpression("^.{16,}$", ErrorMessage = "Admin:ApiToken must be at least 16 characters; leave it empty to turn the admin API off.")]
     public string? ApiToken { get; set; }
 }
 

@@ -17,6 +17,7 @@ public sealed class RequiresAdminTokenMetadata;
 public static partial class ProviderEndpoints
 {
     public const string PolicyName = "Provider";
+    public const string TestPath = "/api/v1/providers/me/notification-test";
 
     public static RouteGroupBuilder MapProviderEndpoints(this IEndpointRouteBuilder app)
     {

@@ -91,6 +91,10 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await EnsureProviderAsync(connection, transaction, providerPubkey, now, cancellationToken);
+        // Unused codes a day past their expiry are only clutter; redeemed ones stay, they record the linked chat.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM telegram_link_codes WHERE used_at IS NULL AND expires_at < @before",
+            new { before = (now - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO telegram_link_codes (code, provider_pubkey, created_at, expires_at) VALUES (@code, @providerPubkey, @now, @expiresAt)",
             new { code, providerPubkey, now = now.ToUnixTimeMilliseconds(), expiresAt = expiresAt.ToUnixTimeMilliseconds() },
@@ -144,17 +148,22 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
         var now = time.GetUtcNow();
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var existed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM contracts WHERE contract_id = @contractId", new { contractId }, transaction,
-            cancellationToken: cancellationToken)) > 0;
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO contracts (contract_id, provider_pubkey, updated_at) VALUES (@contractId, @providerPubkey, @now)
-            ON CONFLICT (contract_id) DO UPDATE SET provider_pubkey = excluded.provider_pubkey, updated_at = excluded.updated_at
-            """,
-            new { contractId, providerPubkey, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        // Write first: a SQLite transaction that reads before it writes can fail to upgrade its lock.
+        var replaced = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE contracts SET provider_pubkey = @providerPubkey, updated_at = @now WHERE contract_id = @contractId",
+            new { contractId, providerPubkey, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)) > 0;
+        if (!replaced)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO contracts (contract_id, provider_pubkey, updated_at) VALUES (@contractId, @providerPubkey, @now)
+                ON CONFLICT (contract_id) DO UPDATE SET provider_pubkey = excluded.provider_pubkey, updated_at = excluded.updated_at
+                """,
+                new { contractId, providerPubkey, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return (new Contract(contractId, providerPubkey, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds())), !existed);
+        return (new Contract(contractId, providerPubkey, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds())), !replaced);
     }
 
     public async Task<bool> DeleteContractAsync(string contractId, CancellationToken cancellationToken)

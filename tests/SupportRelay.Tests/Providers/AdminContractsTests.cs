@@ -32,10 +32,12 @@ public sealed class AdminContractsTests
         return request;
     }
 
-    [Fact]
-    public async Task Without_a_configured_token_the_admin_api_is_404_even_with_a_token()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Without_a_configured_token_the_admin_api_is_404_even_with_a_token(string? configured)
     {
-        await using var app = App(Clock());
+        await using var app = App(Clock(), new Dictionary<string, string?> { ["Admin:ApiToken"] = configured });
         var client = app.CreateClient();
 
         await (await client.SendAsync(Put("c-1", $$"""{"providerPubkey":"{{Key}}"}""", "anything-at-all-0123456789"), Ct)).AssertProblemAsync(HttpStatusCode.NotFound);

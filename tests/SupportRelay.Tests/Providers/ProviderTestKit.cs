@@ -27,6 +27,7 @@ internal static class ProviderTestKit
             // High limits so only the rate limit tests meet them.
             ["ProviderApi:RequestsPerMinutePerKey"] = "10000",
             ["ProviderApi:RequestsPerMinutePerIp"] = "10000",
+            ["ProviderApi:NotificationTestsPerHour"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -311,6 +311,23 @@ public sealed class SignedRequestAuthenticationTests
     }
 
     [Fact]
+    public async Task Test_notifications_have_their_own_smaller_limit()
+    {
+        var clock = Clock();
+        await using var app = App(clock, new Dictionary<string, string?> { ["ProviderApi:NotificationTestsPerHour"] = "2" });
+        var client = app.SignedClient(RequestSigner.Generate(clock));
+        await client.PutJsonAsync(ConfigPath, """{"notifyVia":"email","notifyEmail":"ops@example.com"}""");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostPathAsync(TestPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostPathAsync(TestPath)).StatusCode);
+        var limited = await client.PostPathAsync(TestPath);
+
+        var problem = await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Contains("test notifications", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetPathAsync(ConfigPath)).StatusCode);
+    }
+
+    [Fact]
     public async Task Too_many_requests_from_one_address_are_429_even_unsigned()
     {
         var clock = Clock();

@@ -119,6 +119,26 @@ public sealed partial class TelegramLinkTests
         Assert.Equal(2, (await (await bob.GetPathAsync(ConfigPath)).JsonAsync()).GetProperty("telegramChatId").GetInt64());
     }
 
+    [Fact]
+    public async Task Unused_codes_are_purged_a_day_after_expiry_and_redeemed_ones_are_kept()
+    {
+        var clock = Clock();
+        await using var app = App(clock);
+        var signer = RequestSigner.Generate(clock);
+        var client = app.SignedClient(signer);
+        var store = app.Services.GetRequiredService<ProviderStore>();
+        var redeemed = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;
+        var abandoned = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;
+        await store.LinkTelegramChatAsync(redeemed, 31337, Ct);
+
+        clock.Advance(TimeSpan.FromDays(2));
+        await client.PostPathAsync(TelegramLinkPath);
+
+        Assert.Equal(TelegramLinkOutcome.UnknownCode, (await store.LinkTelegramChatAsync(abandoned, 1, Ct)).Outcome);
+        Assert.Equal(TelegramLinkOutcome.Linked, (await store.LinkTelegramChatAsync(redeemed, 31337, Ct)).Outcome);
+        Assert.Equal(31337, (await (await client.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram"}""")).JsonAsync()).GetProperty("telegramChatId").GetInt64());
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex StartPayload();
 }
