@@ -44,7 +44,7 @@ public static class AdminEndpoints
         string? providerPubkey = null;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var document = await JsonDocument.ParseAsync(request.Body, NotificationConfigValidator.StrictJson, cancellationToken);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -36,6 +36,9 @@ public static partial class NotificationConfigValidator
     public const int MaxSlugLength = 100;
     public const int MaxEmailLength = 254;
 
+    /// <summary>Refuses a field given twice: which copy wins differs between parsers, so neither should.</summary>
+    public static JsonDocumentOptions StrictJson { get; } = new() { AllowDuplicateProperties = false };
+
     private static readonly string[] Fields = ["chatwootPortalSlug", "notifyVia", "telegramChatId", "notifyPhone", "notifyEmail"];
 
     public static (NotificationConfigRequest? Request, Dictionary<string, string[]> Errors) Validate(JsonElement root)

@@ -175,7 +175,7 @@ public static class ProviderCommands
         HttpValidationProblemDetails? problem = null;
         try
         {
-            problem = JsonSerializer.Deserialize(body, ProviderJsonContext.Default.HttpValidationProblemDetails);
+            problem = JsonSerializer.Deserialize(body, ProviderCliJsonContext.Default.HttpValidationProblemDetails);
         }
         catch (JsonException)
         {

@@ -69,7 +69,7 @@ public static partial class ProviderEndpoints
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, NotificationConfigValidator.StrictJson, cancellationToken);
         }
         catch (JsonException ex)
         {

@@ -19,6 +19,12 @@ public sealed record ContractResponse(string ContractId, string ProviderPubkey, 
 [JsonSerializable(typeof(NotificationTestResponse))]
 [JsonSerializable(typeof(ContractRequest))]
 [JsonSerializable(typeof(ContractResponse))]
-[JsonSerializable(typeof(HttpValidationProblemDetails))]
-[JsonSerializable(typeof(JsonElement))]
 public sealed partial class ProviderJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// What only the command line reads. Kept out of <see cref="ProviderJsonContext"/>, which the web host
+/// puts first in its resolver chain, so the framework keeps serialising ProblemDetails its own way.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class ProviderCliJsonContext : JsonSerializerContext;

@@ -160,6 +160,7 @@ public sealed class NotificationConfigTests
         { """["email"]""", "body" },
         { "null", "body" },
         { "{not json", "body" },
+        { """{"notifyVia":"email","notifyEmail":"a@b.co","notifyEmail":"evil@b.co"}""", "body" },
         { "", "body" },
     };
 
