@@ -22,7 +22,8 @@ public static class AdminEndpoints
             .WithName("PutContract")
             .WithSummary("Map a contract id to the provider's public key (create or replace)")
             .Accepts<ContractRequest>("application/json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapDelete("/contracts/{contractId}", DeleteContractAsync)
             .WithName("DeleteContract")

@@ -36,7 +36,8 @@ public static partial class ProviderEndpoints
             .WithName("PutNotificationConfig")
             .WithSummary("Create or replace the provider's notification settings (the first one registers the provider)")
             .Accepts<NotificationConfigRequest>("application/json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapPost("/telegram-link", CreateTelegramLinkAsync)
             .WithName("CreateTelegramLink")

@@ -182,6 +182,18 @@ public sealed class NotificationConfigTests
     }
 
     [Fact]
+    public async Task A_body_that_is_not_declared_json_is_415()
+    {
+        var clock = Clock();
+        await using var app = App(clock);
+        using var content = new StringContent("""{"notifyVia":"email","notifyEmail":"a@b.co"}""", System.Text.Encoding.UTF8, "text/plain");
+
+        var response = await app.SignedClient(RequestSigner.Generate(clock)).PutAsync(new Uri(ConfigPath, UriKind.Relative), content, Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
     public async Task Several_invalid_fields_are_all_named()
     {
         var clock = Clock();
