@@ -8,6 +8,9 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["retrieval-latency"] = RetrievalBenchmarks.RunLatencyAsync,
     ["retrieval-tune"] = RetrievalBenchmarks.RunTuningAsync,
     ["retrieval-scalingo"] = () => RetrievalBenchmarks.RunScalingoAsync(args.Skip(1).ToArray()),
+    ["intake"] = ServiceBenchmarks.RunIntakeAsync,
+    ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
+    ["memory"] = ServiceBenchmarks.RunMemoryAsync,
 };
 
 var name = args.Length > 0 ? args[0] : "all";

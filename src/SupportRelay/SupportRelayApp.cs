@@ -1,6 +1,7 @@
 using SupportRelay.Bot;
 using SupportRelay.Chatwoot;
 using SupportRelay.Operations;
+using SupportRelay.Providers;
 using SupportRelay.Storage;
 
 namespace SupportRelay;
@@ -21,6 +22,8 @@ public static class SupportRelayApp
         builder.Services.AddSupportRelayCore();
         builder.Services.AddWorkers();
         builder.Services.AddMetricsExport();
+        builder.AddProviderApi();
+        builder.AddOperations();
         return builder;
     }
 
@@ -44,6 +47,8 @@ public static class SupportRelayApp
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapChatwootWebhooks();
+        app.MapOperations();
+        app.MapProviderApi();
         return app;
     }
 }

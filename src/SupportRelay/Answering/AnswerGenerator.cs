@@ -22,7 +22,7 @@ public interface IAnswerGenerator
     Task<AnswerResult> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>Without an LLM: the most relevant passage of the best article, quoted.</summary>
+/// <summary>Without an LLM: the most relevant passage of the best article.</summary>
 public sealed class ExtractiveAnswerGenerator : IAnswerGenerator
 {
     public const int MaxPassageLength = 900;
@@ -43,7 +43,7 @@ public sealed class ExtractiveAnswerGenerator : IAnswerGenerator
             return Task.FromResult(new AnswerResult(false, "", []));
         }
 
-        var text = $"From \"{best.Title}\":\n\n{passage}";
-        return Task.FromResult(new AnswerResult(true, text, [best.Id]));
+        // The passage speaks for itself, in the article's language; the sources that follow name the article.
+        return Task.FromResult(new AnswerResult(true, passage, [best.Id]));
     }
 }

@@ -81,7 +81,7 @@ public sealed partial class BotResponder(
 
         var started = time.GetTimestamp();
         var context = string.Join('\n', history.Where(h => h.Role == ConversationStore.Customer).TakeLast(2).Select(h => h.Content));
-        var hits = scope.Index.Search(question, settings.TopArticles, context.Length == 0 ? null : context);
+        var hits = scope.Index.Search(intents.WithoutGreeting(question), settings.TopArticles, context.Length == 0 ? null : context);
         metrics.Retrieval(time.GetElapsedTime(started));
 
         var retrieved = new

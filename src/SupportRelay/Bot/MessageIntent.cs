@@ -69,6 +69,33 @@ public sealed class MessageIntent(IOptionsMonitor<BotOptions> options)
         return thanks ? Intent.Thanks : Intent.Greeting;
     }
 
+    /// <summary>
+    /// The message without the greetings it opens with ("hi, my VM won't boot" → "my VM won't boot"),
+    /// so that retrieval sees only the question.
+    /// </summary>
+    public string WithoutGreeting(string message)
+    {
+        var rest = message.AsSpan().TrimStart();
+        var greetings = options.CurrentValue.Greetings;
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var greeting in greetings.OrderByDescending(g => g.Length))
+            {
+                if (greeting.Length > 0 && rest.StartsWith(greeting, StringComparison.OrdinalIgnoreCase)
+                    && (rest.Length == greeting.Length || !char.IsLetterOrDigit(rest[greeting.Length])))
+                {
+                    rest = rest[greeting.Length..].TrimStart(" \t\r\n,.!;:-—–".AsSpan());
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return rest.Length == 0 ? message : rest.ToString();
+    }
+
     /// <summary>Lower-cased words of letters and digits; apostrophes and hyphens stay inside words.</summary>
     public static List<string> Words(string text)
     {

@@ -65,7 +65,18 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         {
             var url = new Uri(publicBase, $"hc/{Uri.EscapeDataString(portalSlug)}/{Uri.EscapeDataString(locale)}/articles.json?page={page}&per_page={ArticlesPerPage}");
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            using var response = await SendAsync(request, token: null, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendAsync(request, token: null, cancellationToken);
+            }
+            catch (ChatwootException ex) when (ex.Status == HttpStatusCode.NotFound && page == 1)
+            {
+                // The portal has no such locale: no articles, not an outage.
+                return [];
+            }
+
+            using var _ = response;
             var body = await ReadAsync(response, ChatwootJsonContext.Default.ArticleList, cancellationToken);
             var items = body?.Payload ?? [];
             foreach (var item in items)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Console;
 using SupportRelay.Storage;
+using SupportRelay.Providers;
 
 namespace SupportRelay.Cli;
 
@@ -21,6 +22,7 @@ public static class CommandLineApp
         root.Subcommands.Add(SetupCommands.Create());
         root.Subcommands.Add(AnswerCommands.Search());
         root.Subcommands.Add(AnswerCommands.Ask());
+        root.Subcommands.Add(ProviderCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 

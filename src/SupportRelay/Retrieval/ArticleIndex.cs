@@ -15,11 +15,12 @@ namespace SupportRelay.Retrieval;
 /// question's distinct analyzed terms that occur in the article (title, description or content),
 /// question words ("how", "where", "can", "I") left out.
 /// A term's weight is its BM25 idf, <c>ln(1 + (N − df + 0.5) / (df + 0.5))</c>, so rare, specific
-/// words count most and a term no article contains counts fully against every hit. Unlike the raw
+/// words count most and a term no article contains counts against every hit as much as the rarest
+/// term any article contains. Unlike the raw
 /// score it does not grow with the question's length, so one threshold
-/// (<see cref="RetrievalDefaults.MinConfidence"/>) works for every question. Context terms of a
-/// follow-up reorder hits but do not enter the confidence: the handoff decision is about what the
-/// customer asks now.
+/// (<see cref="RetrievalDefaults.MinConfidence"/>) works for every question. The context terms of a
+/// follow-up count half: "and how long are they kept?" is about the backups asked of before, but a
+/// follow-up on a new subject ("and the weather?") still falls below the threshold.
 /// </param>
 public sealed record SearchHit(Article Article, double Score, double Confidence);
 
@@ -177,7 +178,8 @@ public sealed class ArticleIndex : IDisposable
         {
             return [];
         }
-        var confidences = Confidences(topDocs.ScoreDocs, SubjectTerms(question, questionTerms));
+        var confidences = Confidences(topDocs.ScoreDocs, SubjectTerms(question, questionTerms),
+            contextTerms.Count == 0 ? [] : SubjectTerms(context!, contextTerms, fallBackToAll: false));
         var hits = new SearchHit[topDocs.ScoreDocs.Length];
         for (var i = 0; i < hits.Length; i++)
         {
@@ -192,11 +194,11 @@ public sealed class ArticleIndex : IDisposable
     /// an article rarely contains "where", and counting it would make "where can I see my logs"
     /// look half unanswered. A question made only of such words keeps them all.
     /// </summary>
-    private List<string> SubjectTerms(string question, List<string> questionTerms)
+    private List<string> SubjectTerms(string question, List<string> questionTerms, bool fallBackToAll = true)
     {
         var subject = LocaleAnalyzers.Terms(_subjectAnalyzer, ContentField, question).ToHashSet(StringComparer.Ordinal);
         var terms = questionTerms.Where(subject.Contains).ToList();
-        return terms.Count > 0 ? terms : questionTerms;
+        return terms.Count > 0 || !fallBackToAll ? terms : questionTerms;
     }
 
     private List<string> DistinctTerms(string text, int max, List<string>? exclude)
@@ -247,20 +249,25 @@ public sealed class ArticleIndex : IDisposable
         query.Add(clause, Occur.SHOULD);
     }
 
-    private double[] Confidences(ScoreDoc[] hits, List<string> questionTerms)
+    private double[] Confidences(ScoreDoc[] hits, List<string> questionTerms, List<string> contextTerms)
     {
         var leaves = _reader.Leaves;
         var maxDoc = _reader.MaxDoc;
         var total = 0.0;
         var matched = new double[hits.Length];
-        foreach (var term in questionTerms)
+        var weighted = questionTerms.Select(t => (Term: t, Weight: 1.0))
+            .Concat(contextTerms.Select(t => (Term: t, Weight: RetrievalDefaults.ContextConfidenceWeight)));
+        foreach (var (term, weight) in weighted)
         {
             var documentFrequency = 0;
             foreach (var (field, _) in _fields)
             {
                 documentFrequency = Math.Max(documentFrequency, _reader.DocFreq(new Term(field, term)));
             }
-            var idf = Math.Log(1 + ((maxDoc - documentFrequency + 0.5) / (documentFrequency + 0.5)));
+            // A word no article contains weighs as much as the rarest word an article does: without the
+            // cap a portal of three articles would hand off every question with one unknown word in it.
+            var weightedDf = Math.Max(documentFrequency, 1);
+            var idf = weight * Math.Log(1 + ((maxDoc - weightedDf + 0.5) / (weightedDf + 0.5)));
             total += idf;
             if (documentFrequency == 0)
             {

@@ -108,6 +108,9 @@ internal static class LocaleAnalyzers
             "do", "does", "did", "am", "been", "being", "have", "has", "had", "can", "could", "would", "should",
             "shall", "may", "might", "must", "from", "about", "so", "than", "too", "very", "just", "also",
             "there's", "i'm", "i've", "can't", "don't", "doesn't", "what's", "how's", "it's",
+            // Negations and greetings carry no subject: "hi, my VM won't boot" is about a VM that does not boot.
+            "won't", "isn't", "aren't", "wasn't", "weren't", "didn't", "hasn't", "haven't", "couldn't", "wouldn't",
+            "shouldn't", "cannot", "please", "hi", "hello", "hey", "thanks", "thank", "ok", "okay",
         })
         {
             set.Add(word);

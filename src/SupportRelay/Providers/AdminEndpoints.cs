@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SupportRelay.Providers;
+
+/// <summary>The operator's API: <c>/api/v1/admin/contracts/{contractId}</c> maps contracts to providers.</summary>
+public static class AdminEndpoints
+{
+    public const string PolicyName = "Admin";
+    public const int MaxContractIdLength = 128;
+
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin")
+            .WithTags("Admin")
+            .RequireAuthorization(PolicyName)
+            .WithMetadata(new RequiresAdminTokenMetadata())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPut("/contracts/{contractId}", PutContractAsync)
+            .WithName("PutContract")
+            .WithSummary("Map a contract id to the provider's public key (create or replace)")
+            .Accepts<ContractRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapDelete("/contracts/{contractId}", DeleteContractAsync)
+            .WithName("DeleteContract")
+            .WithSummary("Remove a contract mapping")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<ContractResponse>, Created<ContractResponse>, ValidationProblem>> PutContractAsync(
+        string contractId, HttpRequest request, ProviderStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!IsContractId(contractId))
+        {
+            errors["contractId"] = [$"Must be 1 to {MaxContractIdLength} printable ASCII characters."];
+        }
+
+        string? providerPubkey = null;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, NotificationConfigValidator.StrictJson, cancellationToken);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors["body"] = ["The body must be a JSON object: {\"providerPubkey\": \"<hex>\"}."];
+            }
+            else if (!root.TryGetProperty("providerPubkey", out var key) || key.ValueKind != JsonValueKind.String
+                || !RequestSignature.TryParseHex(key.GetString(), RequestSignature.PublicKeyLength, out _))
+            {
+                errors["providerPubkey"] = ["Required: the provider's Ed25519 public key, 32 bytes as 64 hex characters."];
+            }
+            else
+            {
+                providerPubkey = key.GetString()!.ToLowerInvariant();
+            }
+        }
+        catch (JsonException ex)
+        {
+            errors["body"] = [$"The body is not valid JSON: {ex.Message}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ProviderEndpoints.Invalid(errors);
+        }
+
+        var (contract, created) = await store.SaveContractAsync(contractId, providerPubkey!, cancellationToken);
+        var response = new ContractResponse(contract.ContractId, contract.ProviderPubkey, contract.UpdatedAt);
+        return created
+            ? TypedResults.Created($"/api/v1/admin/contracts/{Uri.EscapeDataString(contractId)}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteContractAsync(
+        string contractId, ProviderStore store, CancellationToken cancellationToken) =>
+        await store.DeleteContractAsync(contractId, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(title: "Unknown contract", detail: $"No contract '{contractId}' is mapped.", statusCode: StatusCodes.Status404NotFound);
+
+    private static bool IsContractId(string id) =>
+        id.Length is > 0 and <= MaxContractIdLength && id.All(c => c is > ' ' and < (char)127);
+}

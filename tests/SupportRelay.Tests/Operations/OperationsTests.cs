@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using SupportRelay.Tests.Infrastructure;
+
+namespace SupportRelay.Tests.Operations;
+
+public sealed class OperationsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Readyz_is_200_when_the_database_is_migrated_and_503_when_it_is_not()
+    {
+        await using var app = new AppFactory();
+        var client = app.CreateClient();
+
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)", cancellationToken: Ct));
+        }
+
+        var notReady = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Equal("application/problem+json", notReady.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_endpoint_its_errors_and_the_signature_headers()
+    {
+        await using var app = new AppFactory();
+
+        var response = await app.CreateClient().GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        var paths = document.GetProperty("paths");
+        var expected = new (string Path, string Method, string[] Statuses)[]
+        {
+            ("/api/v1/providers/me/notification-config", "get", ["200", "400", "401", "404", "413", "429"]),
+            ("/api/v1/providers/me/notification-config", "put", ["200", "400", "401", "413", "429"]),
+            ("/api/v1/providers/me/telegram-link", "post", ["200", "401", "429", "503"]),
+            ("/api/v1/providers/me/notification-test", "post", ["200", "401", "404", "429"]),
+            ("/api/v1/admin/contracts/{contractId}", "put", ["200", "201", "400", "401", "404"]),
+            ("/api/v1/admin/contracts/{contractId}", "delete", ["204", "401", "404"]),
+            ("/readyz", "get", ["200", "503"]),
+        };
+        foreach (var (path, method, statuses) in expected)
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            var responses = operation.GetProperty("responses");
+            foreach (var status in statuses)
+            {
+                Assert.True(responses.TryGetProperty(status, out _), $"{method} {path} does not document {status}");
+            }
+
+            if (path.StartsWith("/api/v1/providers", StringComparison.Ordinal))
+            {
+                var headers = operation.GetProperty("parameters").EnumerateArray()
+                    .Where(p => p.GetProperty("in").GetString() == "header" && p.GetProperty("required").GetBoolean())
+                    .Select(p => p.GetProperty("name").GetString());
+                Assert.Equal(["X-Nonce", "X-Public-Key", "X-Signature", "X-Timestamp"], headers.Order(StringComparer.Ordinal));
+            }
+
+            Assert.True(operation.TryGetProperty("security", out _) || path == "/readyz", $"{method} {path} has no security requirement");
+        }
+
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("bearer", schemes.GetProperty("AdminToken").GetProperty("scheme").GetString());
+        Assert.True(schemes.TryGetProperty("SignedRequest", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("NotificationConfigRequest", out _));
+    }
+
+    [Fact]
+    public async Task Docs_serves_the_api_reference_page()
+    {
+        await using var app = new AppFactory();
+
+        var response = await app.CreateClient().GetAsync(new Uri("/docs", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("openapi/v1.json", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+}
