@@ -111,15 +111,20 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     /// <summary>Answers the LLM's chat completions with <paramref name="content"/> (the model's text).</summary>
     public void LlmAnswers(string content, TimeSpan delay = default, int status = 200) =>
-        Llm!.On("POST", "/v1/chat/completions", _ => new FakeResponse(status, status == 200 ? JsonSerializer.Serialize(new
-        {
-            id = "chatcmpl-1",
-            @object = "chat.completion",
-            created = 1_700_000_000,
-            model = "test-model",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
-        }) : """{"error":{"message":"boom","type":"server_error"}}""", Delay: delay));
+        Llm!.On("POST", "/v1/chat/completions", _ => new FakeResponse(status, status == 200
+            ? JsonSerializer.Serialize(Completion(content))
+            : """{"error":{"message":"boom","type":"server_error"}}""", Delay: delay));
+
+    /// <summary>An OpenAI chat completion whose message is <paramref name="content"/>.</summary>
+    public static object Completion(string content) => new
+    {
+        id = "chatcmpl-1",
+        @object = "chat.completion",
+        created = 1_700_000_000,
+        model = "test-model",
+        choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
+        usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
+    };
 
     /// <summary>A <c>message_created</c> body as Chatwoot sends it to an agent bot.</summary>
     public JsonObject Message(string content, long conversationId = 42, string messageType = "incoming", string status = "pending",
@@ -157,10 +162,11 @@ public sealed class ChatwootScenario : IAsyncDisposable
     }
 
     /// <summary>Posts a body signed as Chatwoot signs it.</summary>
-    public Task<HttpResponseMessage> SendAsync(JsonNode body, string? deliveryId = null, string secret = Secret, long? timestamp = null)
-        => SendRawAsync(body.ToJsonString(), deliveryId ?? Guid.NewGuid().ToString(), secret, timestamp);
+    public Task<HttpResponseMessage> SendAsync(JsonNode body, string? deliveryId = null, string secret = Secret, long? timestamp = null, HttpClient? client = null)
+        => SendRawAsync(body.ToJsonString(), deliveryId ?? Guid.NewGuid().ToString(), secret, timestamp, client: client);
 
-    public async Task<HttpResponseMessage> SendRawAsync(string body, string? deliveryId, string? secret = Secret, long? timestamp = null, string path = "/api/v1/webhooks/chatwoot")
+    public async Task<HttpResponseMessage> SendRawAsync(string body, string? deliveryId, string? secret = Secret, long? timestamp = null,
+        string path = "/api/v1/webhooks/chatwoot", HttpClient? client = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
@@ -177,7 +183,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
             request.Headers.Add("X-Chatwoot-Delivery", deliveryId);
         }
 
-        return await Client.SendAsync(request);
+        return await (client ?? Client).SendAsync(request);
     }
 
     /// <summary>Messages the service posted to a conversation, in order.</summary>
