@@ -24,14 +24,61 @@ internal static class ServiceBenchmarks
 
     public static async Task RunIntakeAsync()
     {
+        await using var fakes = await Fakes.StartAsync();
         foreach (var concurrency in new[] { 1, 16 })
         {
-            await using var fakes = await Fakes.StartAsync();
             await using var app = Start(fakes, new() { ["Workers:Enabled"] = "false" });
-            var (rate, p50, p99) = await LoadAsync(app.BaseUrl, requests: 4000, concurrency, conversationSpread: 500);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"intake sqlite concurrency={concurrency,-3} {rate,8:F0} req/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms"));
+            Print("sqlite", 1, concurrency, await LoadAsync([app.BaseUrl], requests: 4000, concurrency, conversationSpread: 500));
         }
+
+        var server = Environment.GetEnvironmentVariable("SUPPORTRELAY_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(server))
+        {
+            Console.WriteLine("intake postgres: skipped (set SUPPORTRELAY_TEST_POSTGRES, e.g. export SUPPORTRELAY_TEST_POSTGRES=\"$(bash .ci/postgres.sh)\")");
+            return;
+        }
+
+        foreach (var replicas in new[] { 1, 2 })
+        {
+            var postgres = new Dictionary<string, string?>
+            {
+                ["Workers:Enabled"] = "false",
+                ["Database:Provider"] = "postgres",
+                ["ConnectionStrings:Postgres"] = CreatePostgresDatabase(server),
+            };
+            var apps = Enumerable.Range(0, replicas).Select(_ => Start(fakes, postgres)).ToList();
+            try
+            {
+                Print("postgres", replicas, 16, await LoadAsync(apps.Select(a => a.BaseUrl).ToList(), requests: 4000, 16, conversationSpread: 500));
+            }
+            finally
+            {
+                foreach (var app in apps)
+                {
+                    await app.DisposeAsync();
+                }
+            }
+        }
+
+        Console.WriteLine("(replicas share this machine's 2 cores with each other, the database and the load generator)");
+    }
+
+    private static void Print(string store, int replicas, int concurrency, (double Rate, double P50, double P99) result) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"intake {store,-8} replicas={replicas} concurrency={concurrency,-3} {result.Rate,8:F0} req/s  p50 {result.P50,6:F2} ms  p99 {result.P99,6:F2} ms"));
+
+    private static string CreatePostgresDatabase(string server)
+    {
+        var name = $"sr_bench_{Guid.NewGuid():N}";
+        using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE \"{name}\"";
+            command.ExecuteNonQuery();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
     }
 
     public static async Task RunEndToEndAsync()
@@ -60,7 +107,7 @@ internal static class ServiceBenchmarks
 
         latencies.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"webhook→reply (instant LLM, {latencies.Count}/200 replied; first includes indexing {latencies.Count} articles): p50 {Percentile(latencies, 0.5):F1} ms  p99 {Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
+            $"webhook→reply (instant LLM, {latencies.Count}/200 replied, one at a time; the first includes fetching and indexing 317 articles): p50 {Percentile(latencies, 0.5):F1} ms  p99 {Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
     }
 
     public static async Task RunMemoryAsync()
@@ -74,10 +121,15 @@ internal static class ServiceBenchmarks
         await Task.Delay(500);
         Report("at rest (317 articles indexed)");
 
-        await LoadAsync(app.BaseUrl, requests: 3000, concurrency: 16, conversationSpread: 300, startId: 100_000);
+        var before = fakes.Replies;
+        var started = Stopwatch.GetTimestamp();
+        await LoadAsync([app.BaseUrl], requests: 3000, concurrency: 16, conversationSpread: 300, startId: 100_000);
         Report("after 3,000 webhooks (16 concurrent, bot answering)");
-        await fakes.WaitForQuietAsync();
+        var drained = await fakes.WaitForQuietAsync();
+        var seconds = (drained - started) / (double)Stopwatch.Frequency;
         Report("after the bot drained its queue");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bot throughput (extractive answers, SQLite): {fakes.Replies - before} replies in {seconds:F1} s = {(fakes.Replies - before) / seconds:F0} replies/s"));
     }
 
     private static void Report(string label)
@@ -89,13 +141,14 @@ internal static class ServiceBenchmarks
             $"memory {label}: managed heap {managed:F1} MiB, working set {process.WorkingSet64 / 1024.0 / 1024.0:F1} MiB (one process: service + bench client + fakes)"));
     }
 
-    private static async Task<(double Rate, double P50, double P99)> LoadAsync(string baseUrl, int requests, int concurrency, int conversationSpread, long startId = 1)
+    /// <summary>Sends <paramref name="requests"/> signed webhooks, round-robin over the replicas.</summary>
+    private static async Task<(double Rate, double P50, double P99)> LoadAsync(IReadOnlyList<string> baseUrls, int requests, int concurrency, int conversationSpread, long startId = 1)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        // Warm up the connection pool and the JIT.
-        for (var i = 0; i < 50; i++)
+        var clients = baseUrls.Select(u => new HttpClient { BaseAddress = new Uri(u) }).ToList();
+        // Warm up the connection pools and the JIT.
+        for (var i = 0; i < 50 * clients.Count; i++)
         {
-            await SendAsync(http, Message(startId + 900_000 + i, 1 + (i % conversationSpread), "warm up question about scaling"));
+            await SendAsync(clients[i % clients.Count], Message(startId + 900_000 + i, 1 + (i % conversationSpread), "warm up question about scaling"));
         }
 
         var latencies = new double[requests];
@@ -108,11 +161,12 @@ internal static class ServiceBenchmarks
             {
                 var body = Message(startId + i, 1 + (i % conversationSpread), $"How do I scale my application number {i}?");
                 var started = Stopwatch.GetTimestamp();
-                await SendAsync(http, body);
+                await SendAsync(clients[i % clients.Count], body);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
         total.Stop();
+        clients.ForEach(c => c.Dispose());
         Array.Sort(latencies);
         return (requests / total.Elapsed.TotalSeconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
     }
@@ -182,6 +236,8 @@ internal static class ServiceBenchmarks
         {
             _settings = settings;
             _database = database;
+            // The service reads no files of its own; its content root is wherever the bench runs from.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPPORTRELAY", AppContext.BaseDirectory);
             UseKestrel(0);
             StartServer();
             BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
@@ -216,6 +272,7 @@ internal static class ServiceBenchmarks
         private readonly WebApplication _app;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _replies = new();
         private long _lastReplyTicks;
+        private long _lastReplyStamp;
 
         private Fakes(WebApplication app) => _app = app;
 
@@ -241,6 +298,7 @@ internal static class ServiceBenchmarks
             {
                 fakes._replies.AddOrUpdate(id, 1, (_, n) => n + 1);
                 Interlocked.Exchange(ref fakes._lastReplyTicks, Environment.TickCount64);
+                Interlocked.Exchange(ref fakes._lastReplyStamp, Stopwatch.GetTimestamp());
                 return Results.Json(new { id = 1 });
             });
             app.MapPost("/api/v1/accounts/{account}/conversations/{id:long}/toggle_status", () => Results.Json(new { success = true }));
@@ -273,14 +331,21 @@ internal static class ServiceBenchmarks
             return true;
         }
 
-        /// <summary>Waits until no reply has been posted for two seconds (bounded at two minutes).</summary>
-        public async Task WaitForQuietAsync()
+        public long Replies => _replies.Values.Sum();
+
+        /// <summary>
+        /// Waits until no reply has been posted for two seconds (bounded at two minutes); returns the
+        /// <see cref="Stopwatch"/> timestamp of the last reply.
+        /// </summary>
+        public async Task<long> WaitForQuietAsync()
         {
             var stop = Environment.TickCount64 + 120_000;
             while (Environment.TickCount64 - Interlocked.Read(ref _lastReplyTicks) < 2000 && Environment.TickCount64 < stop)
             {
                 await Task.Delay(200);
             }
+
+            return Interlocked.Read(ref _lastReplyStamp);
         }
 
         public async ValueTask DisposeAsync()

@@ -38,17 +38,27 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
                       SELECT 1 FROM {name} p WHERE p.ordering_key = t.ordering_key AND p.state = 'pending' AND p.id < t.id))
                 ORDER BY t.id
                 LIMIT @batch{dialect.SkipLockedSuffix})
-            RETURNING id AS Id, {kind} AS Kind, payload AS Payload, attempts AS Attempts, {progress} AS Progress
+            RETURNING id, {kind}, payload, attempts, {progress}
             """;
         await using var connection = await dialect.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<WorkItem>(new CommandDefinition(sql, new
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new
         {
             owner = replica.Id,
             leaseEnd = now + (long)options.Value.LeaseDuration.TotalMilliseconds,
             now,
             batch,
         }, cancellationToken: cancellationToken));
-        return rows.OrderBy(r => r.Id).ToList();
+
+        // Read by position: SQLite types a RETURNING expression by its value, so an empty result has no
+        // column types for a mapper to match.
+        var items = new List<WorkItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new WorkItem(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+
+        items.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return items;
     }
 
     /// <summary>Marks the item done, inside the caller's transaction when it gives one.</summary>
@@ -135,7 +145,7 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
 
     private static (string Table, string Kind, string Progress) Columns(WorkTable table) => table switch
     {
-        WorkTable.Inbox => ("webhook_inbox", "event_type", "CAST(0 AS BIGINT)"),
+        WorkTable.Inbox => ("webhook_inbox", "event_type", "0"),
         WorkTable.Outbox => ("outbox", "kind", "progress"),
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
