@@ -53,6 +53,12 @@ public abstract class WorkQueueTests(DatabaseKind database) : IAsyncLifetime
         Assert.Equal(2, afterLease[0].Attempts);
     }
 
+    [Theory]
+    [InlineData(WorkTable.Inbox)]
+    [InlineData(WorkTable.Outbox)]
+    public async Task An_empty_queue_claims_nothing(WorkTable table) =>
+        Assert.Empty(await Replica().ClaimAsync(table, 10, Ct));
+
     [Fact]
     public async Task Enqueueing_the_same_key_twice_keeps_one_item()
     {
