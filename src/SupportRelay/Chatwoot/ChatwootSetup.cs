@@ -28,19 +28,7 @@ public sealed class ChatwootSetup(ChatwootClient client, long accountId)
             is { ValueKind: JsonValueKind.Object } found ? found
             : bots.FirstOrDefault(b => Text(b, "name") == botName);
         var botBody = new { name = botName, description = "Answers from the Help Center and hands off to a person.", outgoingUrl = webhookUrl };
-        JsonElement bot;
-        string botAction;
-        if (existingBot.ValueKind == JsonValueKind.Object && Id(existingBot) is { } botId)
-        {
-            bot = await client.SendAdminAsync(HttpMethod.Patch, $"{account}/agent_bots/{botId}", botBody, cancellationToken);
-            botAction = "updated";
-        }
-        else
-        {
-            bot = await client.SendAdminAsync(HttpMethod.Post, $"{account}/agent_bots", botBody, cancellationToken);
-            botAction = "created";
-        }
-
+        var (bot, botAction) = await UpsertAsync($"{account}/agent_bots", existingBot, botBody, cancellationToken);
         var agentBotId = Id(bot) ?? Id(existingBot) ?? throw new ChatwootException("Chatwoot did not return the agent bot's id.", null, false);
 
         var targets = inboxIds.Count > 0
@@ -55,19 +43,7 @@ public sealed class ChatwootSetup(ChatwootClient client, long accountId)
         var webhooks = Items(await client.SendAdminAsync(HttpMethod.Get, $"{account}/webhooks", null, cancellationToken), "webhooks");
         var existingHook = webhooks.FirstOrDefault(w => Text(w, "url") is { } u && SamePath(u, webhookUrl));
         var hookBody = new { url = webhookUrl, subscriptions = Cli.SetupCommands.AccountWebhookEvents, name = botName };
-        JsonElement hook;
-        string hookAction;
-        if (existingHook.ValueKind == JsonValueKind.Object && Id(existingHook) is { } hookId)
-        {
-            hook = await client.SendAdminAsync(HttpMethod.Patch, $"{account}/webhooks/{hookId}", hookBody, cancellationToken);
-            hookAction = "updated";
-        }
-        else
-        {
-            hook = await client.SendAdminAsync(HttpMethod.Post, $"{account}/webhooks", hookBody, cancellationToken);
-            hookAction = "created";
-        }
-
+        var (hook, hookAction) = await UpsertAsync($"{account}/webhooks", existingHook, hookBody, cancellationToken);
         hook = Unwrap(hook, "webhook");
         var botSecret = Text(bot, "secret") ?? Text(existingBot, "secret");
         var hookSecret = Text(hook, "secret") ?? Text(existingHook, "secret");
@@ -82,6 +58,12 @@ public sealed class ChatwootSetup(ChatwootClient client, long accountId)
         return new SetupReport(agentBotId, botAction, Text(bot, "access_token") ?? Text(existingBot, "access_token"), botSecret,
             targets, Id(hook) ?? Id(existingHook) ?? 0, hookAction, hookSecret, steps);
     }
+
+    /// <summary>Updates <paramref name="existing"/> when there is one, else creates it under <paramref name="collection"/>.</summary>
+    private async Task<(JsonElement Result, string Action)> UpsertAsync(string collection, JsonElement existing, object body, CancellationToken cancellationToken) =>
+        existing.ValueKind == JsonValueKind.Object && Id(existing) is { } id
+            ? (await client.SendAdminAsync(HttpMethod.Patch, $"{collection}/{id}", body, cancellationToken), "updated")
+            : (await client.SendAdminAsync(HttpMethod.Post, collection, body, cancellationToken), "created");
 
     /// <summary>Chatwoot lists as a bare array, as <c>{"payload": [...]}</c> or as <c>{"payload": {"webhooks": [...]}}</c>, by version.</summary>
     private static List<JsonElement> Items(JsonElement root, string name)
