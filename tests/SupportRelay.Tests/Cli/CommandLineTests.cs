@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SupportRelay.Tests.Retrieval;
+
+namespace SupportRelay.Tests.Cli;
+
+/// <summary>The program's command line, run as a process the way a user runs it, on the Scalingo corpus.</summary>
+public sealed class CommandLineTests
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "SupportRelay.exe" : "SupportRelay");
+        var work = Directory.CreateTempSubdirectory("supportrelay-cli-");
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work.FullName,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Llm__Provider"] = "none";
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Search_prints_one_json_line_per_question()
+    {
+        var (exit, output, _) = await RunAsync("how do I add a custom domain to my app\n\nhow can I scale my containers\n",
+            "search", "--articles", CorpusPaths.ScalingoArticles, "--top", "3");
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("how do I add a custom domain to my app", lines[0].GetProperty("question").GetString());
+        Assert.Equal("platform__networking__public__domains__custom", lines[0].GetProperty("results")[0].GetProperty("id").GetString());
+        Assert.Equal(3, lines[1].GetProperty("results").GetArrayLength());
+        Assert.True(lines[1].GetProperty("results")[0].GetProperty("score").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Ask_answers_and_hands_off_as_the_service_would()
+    {
+        var (exit, output, _) = await RunAsync("how can I scale my containers\nI want to talk to a human\nwhat is the best pizza in Naples\n",
+            "ask", "--json", "--articles", CorpusPaths.ScalingoArticles);
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.False(lines[0].GetProperty("handoff").GetBoolean());
+        Assert.Equal("platform__app__scaling__scaling", lines[0].GetProperty("sources")[0].GetString());
+        Assert.Equal("customer_request", lines[1].GetProperty("reason").GetString());
+        Assert.Equal("low_confidence", lines[2].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_takes_the_question_as_an_argument()
+    {
+        var (exit, output, _) = await RunAsync("", "ask", "--articles", CorpusPaths.ScalingoArticles, "How do I set environment variables?");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("doc.scalingo.com/platform/app/environment", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_articles_file_is_a_clear_error()
+    {
+        var (exit, output, error) = await RunAsync("hello\n", "search", "--articles", "/nonexistent/articles.jsonl");
+
+        Assert.NotEqual(0, exit);
+        Assert.Empty(output);
+        Assert.Contains("/nonexistent/articles.jsonl", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_option_is_refused()
+    {
+        var (exit, _, error) = await RunAsync("", "search", "--no-such-option");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
+    }
+}
