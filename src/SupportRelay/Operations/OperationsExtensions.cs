@@ -11,7 +11,7 @@ public static class OperationsExtensions
     public static IServiceCollection AddWorkers(this IServiceCollection services)
     {
         services.AddSingleton<InboxStore>();
-        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName);
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<InboxWorker>();
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<QueueDepthSampler>();

@@ -30,6 +30,10 @@ public sealed class WorkerOptions
 
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>Items processed at once by each worker of this replica.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256)]
+    public int Concurrency { get; set; } = 8;
+
     /// <summary>Attempts before an item is given up and marked failed.</summary>
     public int MaxAttempts { get; set; } = 12;
 
@@ -66,37 +70,61 @@ public abstract partial class QueueWorker(
             return;
         }
 
+        // Items run concurrently: one slow model call must not hold up every other conversation. A claim
+        // never holds two items of one conversation, so their order is kept.
+        var running = new HashSet<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<WorkItem> items;
-            try
+            running.RemoveWhere(t => t.IsCompleted);
+            var wanted = Math.Min(settings.Concurrency - running.Count, settings.BatchSize);
+            var claimed = 0;
+            if (wanted > 0)
             {
-                items = await queue.ClaimAsync(table, settings.BatchSize, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                LogClaimFailed(logger, table, ex);
-                await Task.Delay(settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                continue;
+                try
+                {
+                    foreach (var item in await queue.ClaimAsync(table, wanted, stoppingToken))
+                    {
+                        running.Add(RunOneAsync(item, settings, stoppingToken));
+                        claimed++;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                {
+                    LogClaimFailed(logger, table, ex);
+                    await Task.Delay(settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    continue;
+                }
             }
 
-            foreach (var item in items)
+            if (claimed < wanted || wanted <= 0)
             {
-                await RunOneAsync(item, settings, stoppingToken);
-            }
-
-            if (items.Count < settings.BatchSize)
-            {
+                // Woken by new work, by a finished item (its conversation's next item may be due), or by the poll.
                 await signal.WaitAsync(table, settings.PollInterval, time, stoppingToken);
             }
         }
+
+        await Task.WhenAll(running);
     }
 
     private async Task RunOneAsync(WorkItem item, WorkerOptions settings, CancellationToken stoppingToken)
+    {
+        // Off the claiming loop at once, so a handler that works synchronously for a while cannot stall it.
+        await Task.Yield();
+        try
+        {
+            await ProcessOneAsync(item, settings, stoppingToken);
+        }
+        finally
+        {
+            signal.Notify(table);
+        }
+    }
+
+    private async Task ProcessOneAsync(WorkItem item, WorkerOptions settings, CancellationToken stoppingToken)
     {
         WorkOutcome outcome;
         try

@@ -353,6 +353,7 @@ public abstract class BotFlowTests(DatabaseKind database)
         await s.RestartAsync(new Dictionary<string, string?> { ["Workers:Enabled"] = "true" });
         _ = s.App.Start();
         await s.WaitForPostsAsync(1, conversationId: 81);
+        await s.WaitIdleAsync();
 
         Assert.Equal("failed", (await s.QueryAsync<string>("SELECT state FROM webhook_inbox ORDER BY id LIMIT 1")).Single());
     }

@@ -73,6 +73,23 @@ public abstract class LlmFlowTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task A_slow_answer_in_one_conversation_does_not_hold_up_another()
+    {
+        await using var s = await Start(withLlm: true);
+        s.Llm!.On("POST", "/v1/chat/completions", r => new FakeResponse(200,
+            System.Text.Json.JsonSerializer.Serialize(ChatwootScenario.Completion("""{"answered": true, "answer": "Restart it.", "sources": ["1"]}""")),
+            Delay: r.Body.Contains("first customer", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(1500) : TimeSpan.Zero));
+
+        await s.SendAsync(s.Message("first customer: my virtual machine does not boot, how do I restart it?", conversationId: 1));
+        await s.Llm.WaitForAsync("POST", "/v1/chat/completions");
+        await s.SendAsync(s.Message("second customer: my virtual machine does not boot, how do I restart it?", conversationId: 2));
+        await s.WaitForPostsAsync(1, conversationId: 2);
+
+        Assert.Empty(s.Posted(1));
+        await s.WaitForPostsAsync(1, conversationId: 1);
+    }
+
+    [Fact]
     public async Task When_the_model_says_the_articles_do_not_answer_the_conversation_is_handed_off()
     {
         await using var s = await Start(withLlm: true);
