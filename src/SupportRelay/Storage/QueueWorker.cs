@@ -73,6 +73,19 @@ public abstract partial class QueueWorker(
         // Items run concurrently: one slow model call must not hold up every other conversation. A claim
         // never holds two items of one conversation, so their order is kept.
         var running = new HashSet<Task>();
+        try
+        {
+            await RunLoopAsync(running, settings, stoppingToken);
+        }
+        finally
+        {
+            // Items in flight hand their claims back before the host disposes the database.
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task RunLoopAsync(HashSet<Task> running, WorkerOptions settings, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveWhere(t => t.IsCompleted);
@@ -106,8 +119,6 @@ public abstract partial class QueueWorker(
                 await signal.WaitAsync(table, settings.PollInterval, time, stoppingToken);
             }
         }
-
-        await Task.WhenAll(running);
     }
 
     private async Task RunOneAsync(WorkItem item, WorkerOptions settings, CancellationToken stoppingToken)

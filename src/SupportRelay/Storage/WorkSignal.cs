@@ -22,9 +22,10 @@ public sealed class WorkSignal
         {
             await Of(table).Reader.ReadAsync(timeout.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The poll interval passed: look for work stored by another replica or due for retry.
+            // The poll interval passed (look for work stored by another replica or due for retry), or
+            // the process is stopping: either way the caller's loop decides what comes next.
         }
     }
 
