@@ -15,6 +15,9 @@ public static class OperationsExtensions
         services.AddHostedService<InboxWorker>();
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<QueueDepthSampler>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Housekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
         return services;
     }
 

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace SupportRelay.Storage;
+
+/// <summary>The <c>Retention</c> configuration section: how long finished work and history are kept.</summary>
+public sealed class RetentionOptions
+{
+    public const string SectionName = "Retention";
+
+    /// <summary>Processed webhooks and sent or failed deliveries. Chatwoot and Telegram redeliver within minutes, so a week covers deduplication.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan FinishedWork { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Conversation messages kept for follow-up questions (they hold what customers wrote).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan ConversationMessages { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Bot decisions, kept for analytics (they hold the customers' questions).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan Decisions { get; set; } = TimeSpan.FromDays(180);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// Deletes what has served its purpose: finished inbox and outbox rows, old conversation messages and
+/// old decisions, so the database does not grow without end and customers' words are not kept forever.
+/// Pending and failed-but-recent work is never touched. Safe on several replicas: deletes are idempotent.
+/// </summary>
+public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, IOptionsMonitor<RetentionOptions> options, ILogger<Housekeeping> logger)
+    : BackgroundService
+{
+    public async Task<long> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow();
+        long Before(TimeSpan age) => (now - age).ToUnixTimeMilliseconds();
+
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var deleted = 0L;
+        foreach (var (sql, before) in new (string Sql, long Before)[]
+        {
+            ("DELETE FROM webhook_inbox WHERE state IN ('done', 'failed') AND received_at < @before", Before(settings.FinishedWork)),
+            ("DELETE FROM outbox WHERE state IN ('sent', 'failed') AND created_at < @before", Before(settings.FinishedWork)),
+            ("DELETE FROM conversation_messages WHERE created_at < @before", Before(settings.ConversationMessages)),
+            ("DELETE FROM bot_decisions WHERE created_at < @before", Before(settings.Decisions)),
+        })
+        {
+            deleted += await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: cancellationToken));
+        }
+
+        if (deleted > 0)
+        {
+            LogDeleted(deleted);
+        }
+
+        return deleted;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.CurrentValue.Interval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (System.Data.Common.DbException ex)
+                {
+                    LogFailed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Housekeeping deleted {Count} expired rows")]
+    private partial void LogDeleted(long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping failed; it will try again")]
+    private partial void LogFailed(Exception exception);
+}
