@@ -8,7 +8,7 @@ namespace SupportRelay.Storage;
 /// Everything that differs between SQLite and PostgreSQL. Features write portable SQL and ask the
 /// dialect only for the few pieces that differ, so dialect-specific text stays in this layer.
 /// </summary>
-public abstract class SqlDialect
+public abstract class SqlDialect : IAsyncDisposable
 {
     public abstract string Name { get; }
 
@@ -25,6 +25,13 @@ public abstract class SqlDialect
 
     /// <summary>True when the exception says a unique constraint rejected the row.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Closes pooled connections when the host stops (the container disposes the dialect).</summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -111,4 +118,11 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    // Without this, a stopped host's idle pooled connections stay open on the server until they time out.
+    public override async ValueTask DisposeAsync()
+    {
+        await dataSource.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }
