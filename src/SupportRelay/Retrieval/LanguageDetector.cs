@@ -37,7 +37,8 @@ public static class LanguageDetector
         ["nb"] = ["og", "er", "jeg", "min", "mitt", "hvordan", "hva", "ikke", "en", "et", "det", "å", "for", "med", "kan", "hvorfor", "hvor", "når", "på", "av", "som", "har", "til", "den", "fungerer", "meg"],
         ["tr"] = ["bir", "ve", "bu", "ne", "nasıl", "neden", "için", "ile", "değil", "benim", "var", "yok", "mi", "mı", "mu", "mü", "da", "de", "çok", "ama"],
         ["id"] = ["yang", "dan", "di", "ini", "itu", "saya", "bagaimana", "apa", "tidak", "dengan", "untuk", "bisa", "mengapa", "kenapa", "dari", "ke", "ada", "akan", "sudah", "cara"],
-        ["pl"] = ["jest", "nie", "jak", "co", "mój", "moja", "moje", "się", "i", "w", "z", "na", "do", "dlaczego", "gdzie", "kiedy", "czy", "mogę", "że", "to", "mam", "jestem"],
+        // Not "i", "w", "z", "do", "to", "na": English and others have them too.
+        ["pl"] = ["jest", "nie", "jak", "mój", "moja", "moje", "się", "dlaczego", "gdzie", "kiedy", "czy", "mogę", "że", "mam", "jestem", "mój", "moim", "mojego"],
     };
 
     /// <summary>Letters that occur in one of the word-profile languages only: each counts as one more word.</summary>
