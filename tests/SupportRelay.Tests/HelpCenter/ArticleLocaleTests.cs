@@ -42,6 +42,18 @@ public sealed class ArticleLocaleTests
     }
 
     [Fact]
+    public async Task An_english_question_in_a_german_conversation_is_searched_in_english_first()
+    {
+        await using var s = await ChatwootScenario.StartAsync();
+
+        await s.SendAsync(s.Message("How do I restart my virtual machine?", locale: "de-DE"));
+        await s.WaitForPostsAsync(1);
+
+        Assert.Empty(s.Chatwoot.Received("GET", "/hc/help/de/articles.json"));
+        Assert.Equal("en", (await s.QueryAsync<string>("SELECT locale FROM bot_decisions")).Single());
+    }
+
+    [Fact]
     public async Task A_question_in_a_language_the_portal_lacks_is_answered_from_the_conversations_locale_in_the_customers_language()
     {
         // BM25 cannot weigh German words against English articles: let the model judge (an embedding model would match them).
