@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SupportRelay.Cli;
 using SupportRelay.HelpCenter;
 using SupportRelay.Retrieval;
+using SupportRelay.Storage;
 
 namespace SupportRelay.Bench;
 
@@ -50,7 +53,123 @@ internal static class RetrievalBenchmarks
         "which PHP versions are supported",
     ];
 
-    public static Task RunQualityAsync()
+    public static async Task RunQualityAsync()
+    {
+        RunBm25Quality();
+        await RunSemanticQualityAsync();
+    }
+
+    /// <summary>
+    /// BM25, semantic and both fusions on StackFAQ, when an embedding endpoint is configured
+    /// (<c>Llm__EmbeddingModel</c>, <c>Llm__EmbeddingBaseUrl</c>): the same retriever as the service, so the
+    /// article embeddings are cached in the configured database (default: a file under the temp folder).
+    /// </summary>
+    private static async Task RunSemanticQualityAsync()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ConnectionStrings__Sqlite")))
+        {
+            Environment.SetEnvironmentVariable("ConnectionStrings__Sqlite",
+                $"Data Source={Path.Combine(Path.GetTempPath(), "supportrelay-bench", "embeddings.db")}");
+        }
+
+        using var host = CommandLineApp.BuildHost();
+        var retriever = host.Services.GetRequiredService<ArticleRetriever>();
+        Console.WriteLine();
+        if (!retriever.HasEmbeddings)
+        {
+            Console.WriteLine("semantic and hybrid: no embedding endpoint configured (Llm__EmbeddingModel, Llm__EmbeddingBaseUrl); BM25 alone above.");
+            return;
+        }
+
+        await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrievalOptions>>().Value;
+        var questions = RetrievalEvaluation.LoadQuestions(CorpusPaths.StackFaqQuestions);
+        using var index = ArticleIndex.Build(ArticleFile.Load(CorpusPaths.StackFaqArticles), "en");
+        var scope = new ArticleScope(index, "en", "file:faqs.jsonl");
+        var clock = Stopwatch.StartNew();
+        var rankings = new Dictionary<string, (IReadOnlyList<SearchHit> Lexical, IReadOnlyList<SemanticHit> Semantic)>(StringComparer.Ordinal);
+        foreach (var question in questions)
+        {
+            rankings[question.Id] = await RankBothAsync(retriever, scope, question.Question);
+        }
+
+        var model = Environment.GetEnvironmentVariable("Llm__EmbeddingModel") ?? "(configured model)";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"embedding model {model}: {questions.Count} questions ranked both ways in {clock.Elapsed.TotalSeconds:F1} s (article embeddings from the cache or the endpoint)"));
+        Console.WriteLine("ranking                         recall@1  recall@3  MRR@10");
+        var baseSettings = FusionSettings.From(options);
+        void Row(string name, Func<(IReadOnlyList<SearchHit> Lexical, IReadOnlyList<SemanticHit> Semantic), IReadOnlyList<SearchHit>> rank)
+        {
+            var quality = RetrievalEvaluation.Measure(q => rank(rankings[q.Id]), questions);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-30}  {quality.RecallAt1,8:F3}  {quality.RecallAt3,8:F3}  {quality.MrrAt10,6:F3}"));
+        }
+
+        Row("bm25", r => [.. r.Lexical.Take(10)]);
+        Row("semantic", r => Fusion.Semantic(r.Semantic, baseSettings, 10));
+        foreach (var k in new[] { 10, 30, 60 })
+        {
+            Row($"hybrid rrf k={k}", r => Fusion.Fuse(r.Lexical, r.Semantic, baseSettings with { Weighted = false, RrfK = k }, 10));
+        }
+
+        foreach (var w in new[] { 0.3, 0.5, 0.6, 0.7, 0.8, 0.9 })
+        {
+            Row(string.Create(CultureInfo.InvariantCulture, $"hybrid weighted w={w}"), r => Fusion.Fuse(r.Lexical, r.Semantic, baseSettings with { Weighted = true, SemanticWeight = w }, 10));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"configured: Retrieval:Fusion {options.Fusion}, k {options.RrfK}, w {options.SemanticWeight}; semantic confidence = (cosine - {options.SemanticFloor}) / ({options.SemanticCeiling} - {options.SemanticFloor})"));
+
+        // The handoff threshold on the hybrid confidence: StackFAQ should pass, off-topic questions should not.
+        using var scalingoIndex = ArticleIndex.Build(ArticleFile.Load(CorpusPaths.ScalingoArticles), "en");
+        var scalingo = new ArticleScope(scalingoIndex, "en", "file:articles.jsonl");
+        var inDomain = new List<(IReadOnlyList<SearchHit>, IReadOnlyList<SemanticHit>)>();
+        foreach (var question in ScalingoQuestions)
+        {
+            inDomain.Add(await RankBothAsync(retriever, scalingo, question));
+        }
+
+        var offTopic = new List<(IReadOnlyList<SearchHit>, IReadOnlyList<SemanticHit>)>();
+        foreach (var question in OffTopicQuestions)
+        {
+            offTopic.Add(await RankBothAsync(retriever, scalingo, question));
+        }
+
+        foreach (var byMax in new[] { true, false })
+        {
+            var settings = baseSettings with { ConfidenceByMax = byMax };
+            SearchHit? Top((IReadOnlyList<SearchHit> Lexical, IReadOnlyList<SemanticHit> Semantic) r) => Fusion.Fuse(r.Lexical, r.Semantic, settings, 1) is [var h, ..] ? h : null;
+            var stackTop = questions.Select(q => (Hit: Top(rankings[q.Id]), q.RelevantIds)).ToList();
+            var right = stackTop.Where(t => t.Hit is not null && t.RelevantIds.Contains(t.Hit.Article.Id)).Select(t => t.Hit).ToList();
+            var wrong = stackTop.Where(t => t.Hit is null || !t.RelevantIds.Contains(t.Hit.Article.Id)).Select(t => t.Hit).ToList();
+            var scalingoTop = inDomain.Select(Top).ToList();
+            var offTop = offTopic.Select(Top).ToList();
+            Console.WriteLine();
+            Console.WriteLine($"hybrid confidence ({(byMax ? "max of the two sides" : $"blend w={settings.SemanticWeight}")}) of the best hit passing a threshold:");
+            Console.WriteLine("threshold  stackfaq  stackfaq-right  stackfaq-wrong  scalingo-in  offtopic-scalingo");
+            foreach (var threshold in new[] { 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7 })
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{threshold,9:F2}  {Share(stackTop.Select(t => t.Hit), threshold),8:P0}  {Share(right, threshold),14:P0}  {Share(wrong, threshold),14:P0}  {Share(scalingoTop, threshold),11:P0}  {Share(offTop, threshold),17:P0}"));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("off-topic questions on scalingo (best semantic similarity):");
+        foreach (var (question, ranking) in OffTopicQuestions.Zip(offTopic))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(ranking.Item2.Count > 0 ? ranking.Item2[0].Similarity : 0):F2}  {question}"));
+        }
+    }
+
+    private static async Task<(IReadOnlyList<SearchHit> Lexical, IReadOnlyList<SemanticHit> Semantic)> RankBothAsync(
+        ArticleRetriever retriever, ArticleScope scope, string question)
+    {
+        var lexical = scope.Index.Search(question, RetrievalDefaults.CandidatePool);
+        var semantic = await retriever.SearchAsync(scope, question, RetrievalDefaults.CandidatePool, null, RetrievalMode.Semantic, CancellationToken.None);
+        return (lexical, [.. semantic.Select(h => new SemanticHit(h.Article, h.Score))]);
+    }
+
+    private static void RunBm25Quality()
     {
         var questions = RetrievalEvaluation.LoadQuestions(CorpusPaths.StackFaqQuestions);
         using var stackFaq = ArticleIndex.Build(ArticleFile.Load(CorpusPaths.StackFaqArticles), "en");
@@ -88,7 +207,6 @@ internal static class RetrievalBenchmarks
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {hit?.Confidence ?? 0:F2}  {question}  -> {hit?.Article.Id}"));
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>Prints the top hits on Scalingo for the given questions (or the built-in ones): a

@@ -2,6 +2,7 @@ using SupportRelay.Bot;
 using SupportRelay.Chatwoot;
 using SupportRelay.Operations;
 using SupportRelay.Providers;
+using SupportRelay.Retrieval;
 using SupportRelay.Storage;
 
 namespace SupportRelay;
@@ -36,6 +37,7 @@ public static class SupportRelayApp
         services.AddSingleton<WorkSignal>();
         services.AddStorage();
         services.AddChatwoot();
+        services.AddRetrieval();
         services.AddBot();
         return services;
     }

@@ -5,7 +5,11 @@ namespace SupportRelay.Answering;
 /// <summary>One earlier message of the conversation, as the bot saw it.</summary>
 public sealed record HistoryMessage(string Role, string Content);
 
-public sealed record AnswerRequest(string Question, IReadOnlyList<HistoryMessage> History, IReadOnlyList<SearchHit> Hits, string Locale);
+/// <param name="Locale">The articles' locale.</param>
+/// <param name="CustomerLanguage">The language to answer in: the question's detected language, else the
+/// conversation's locale, else null (the model follows the question).</param>
+public sealed record AnswerRequest(string Question, IReadOnlyList<HistoryMessage> History, IReadOnlyList<SearchHit> Hits, string Locale,
+    string? CustomerLanguage = null);
 
 /// <summary>
 /// The answer: <see cref="Answered"/> false means the articles do not answer the question and the

@@ -51,7 +51,14 @@ public sealed class LlmAnswerGenerator(IChatClient chat, IOptionsMonitor<LlmOpti
     {
         var settings = options.CurrentValue;
         var prompt = new StringBuilder();
-        prompt.Append("Customer locale hint: ").AppendLine(request.Locale).AppendLine();
+        if (request.CustomerLanguage is { Length: > 0 } language)
+        {
+            // Articles may be in another language than the customer's (the portal's default): say which to write in.
+            prompt.Append("The customer writes in ").Append(LanguageName(language)).Append(" (").Append(language)
+                .Append("). Write the answer in ").Append(LanguageName(language)).AppendLine(".");
+        }
+
+        prompt.Append("The articles are in locale ").AppendLine(request.Locale).AppendLine();
         prompt.AppendLine("Help Center articles:");
         foreach (var hit in request.Hits)
         {
@@ -91,6 +98,20 @@ public sealed class LlmAnswerGenerator(IChatClient chat, IOptionsMonitor<LlmOpti
 
         var response = await chat.GetResponseAsync(messages, chatOptions, cancellationToken);
         return Parse(response.Text, request.Hits);
+    }
+
+    /// <summary>The English name of a language code (<c>fr</c> → French), or the code itself.</summary>
+    internal static string LanguageName(string code)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(code.Replace('_', '-'));
+            return culture.EnglishName.StartsWith("Unknown", StringComparison.Ordinal) ? code : culture.EnglishName;
+        }
+        catch (CultureNotFoundException)
+        {
+            return code;
+        }
     }
 
     /// <summary>Reads the model's JSON object; ids it cites that were not given are dropped.</summary>

@@ -18,7 +18,29 @@ public sealed class LlmOptions
 
     public string? Model { get; set; }
 
+    /// <summary>
+    /// The embedding model (e.g. <c>text-embedding-3-small</c>, or <c>nomic-embed-text</c> on Ollama). When set,
+    /// retrieval ranks articles by meaning as well as by words (see <c>Retrieval:Mode</c>); unset, BM25 alone.
+    /// </summary>
     public string? EmbeddingModel { get; set; }
+
+    /// <summary>
+    /// The OpenAI-compatible endpoint that serves <see cref="EmbeddingModel"/> (<c>POST {url}/embeddings</c>);
+    /// default <see cref="BaseUrl"/>. Embeddings always speak OpenAI's protocol, whatever <see cref="Provider"/>
+    /// is: with <c>anthropic</c> (which has no embeddings) or <c>none</c>, point this at OpenAI, Ollama or llama.cpp.
+    /// </summary>
+    public Uri? EmbeddingBaseUrl { get; set; }
+
+    /// <summary>The key for <see cref="EmbeddingBaseUrl"/>; default <see cref="ApiKey"/>.</summary>
+    public string? EmbeddingApiKey { get; set; }
+
+    /// <summary>Texts sent in one embedding request (articles are embedded in batches of this size).</summary>
+    [Range(1, 2048)]
+    public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>Per embedding request; when it runs out retrieval falls back to BM25 for that question.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan EmbeddingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>After this long the answer is abandoned and the conversation handed off.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

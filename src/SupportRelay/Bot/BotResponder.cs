@@ -8,9 +8,6 @@ using SupportRelay.Retrieval;
 
 namespace SupportRelay.Bot;
 
-/// <summary>The articles to answer from, found for the conversation's portal and locale.</summary>
-public sealed record ArticleScope(ArticleIndex Index, string Locale);
-
 /// <summary>
 /// The answer pipeline shared by the service and the <c>ask</c> command: intent, retrieval, the
 /// threshold (decided before any LLM call), the answer, and the reply text. Every failure of the
@@ -20,16 +17,21 @@ public sealed partial class BotResponder(
     MessageIntent intents,
     IAnswerGenerator answers,
     ArticleCatalog catalog,
+    ArticleRetriever retriever,
     IOptionsMonitor<BotOptions> botOptions,
     IOptionsMonitor<LlmOptions> llmOptions,
     SupportRelayMetrics metrics,
     TimeProvider time,
     ILogger<BotResponder> logger)
 {
-    /// <summary>Answers a conversation's message from its provider's Help Center in Chatwoot.</summary>
+    /// <summary>
+    /// Answers a conversation's message from its provider's Help Center in Chatwoot: in the articles of the
+    /// question's language when it can be told and the portal has them, else of the conversation's locale.
+    /// </summary>
     public async Task<BotDecision> RespondAsync(long accountId, string question, string? locale, ConversationOwner owner,
         IReadOnlyList<HistoryMessage> history, CancellationToken cancellationToken)
     {
+        var detected = LanguageDetector.Detect(intents.WithoutGreeting(question))?.Language;
         var decision = await RespondAsync(question, history, async ct =>
         {
             if (owner.PortalSlug is null)
@@ -37,15 +39,16 @@ public sealed partial class BotResponder(
                 return null;
             }
 
-            var set = await catalog.GetForLocaleAsync(accountId, owner.PortalSlug, locale, ct);
-            return set is null ? null : new ArticleScope(set.Index, set.Locale);
-        }, cancellationToken);
+            var set = await catalog.GetForLocaleAsync(accountId, owner.PortalSlug, locale, detected, ct);
+            return set is null ? null : new ArticleScope(set.Index, set.Locale, set.PortalSlug);
+        }, detected ?? locale, cancellationToken);
         return decision with { ProviderPubkey = owner.ProviderPubkey, ContractId = owner.ContractId, PortalSlug = owner.PortalSlug };
     }
 
     /// <summary>Answers a question from the articles <paramref name="findArticles"/> gives.</summary>
+    /// <param name="customerLanguage">The language to answer in; null: the question's detected language, if any.</param>
     public async Task<BotDecision> RespondAsync(string question, IReadOnlyList<HistoryMessage> history,
-        Func<CancellationToken, Task<ArticleScope?>> findArticles, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<ArticleScope?>> findArticles, string? customerLanguage, CancellationToken cancellationToken)
     {
         var settings = botOptions.CurrentValue;
         switch (intents.Classify(question))
@@ -81,7 +84,7 @@ public sealed partial class BotResponder(
 
         var started = time.GetTimestamp();
         var context = string.Join('\n', history.Where(h => h.Role == ConversationStore.Customer).TakeLast(2).Select(h => h.Content));
-        var hits = scope.Index.Search(intents.WithoutGreeting(question), settings.TopArticles, context.Length == 0 ? null : context);
+        var hits = await retriever.SearchAsync(scope, intents.WithoutGreeting(question), settings.TopArticles, context.Length == 0 ? null : context, null, cancellationToken);
         metrics.Retrieval(time.GetElapsedTime(started));
 
         var retrieved = new
@@ -104,7 +107,8 @@ public sealed partial class BotResponder(
             timeout.CancelAfter(llmOptions.CurrentValue.Timeout);
             try
             {
-                answer = await answers.AnswerAsync(new AnswerRequest(question, history, hits, scope.Locale), timeout.Token);
+                answer = await answers.AnswerAsync(new AnswerRequest(question, history, hits, scope.Locale,
+                    customerLanguage ?? LanguageDetector.Detect(intents.WithoutGreeting(question))?.Language), timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -21,20 +21,36 @@ public static class AnswerCommands
     public static Command Search()
     {
         var top = new Option<int>("--top") { Description = "Results per question.", DefaultValueFactory = _ => 10 };
+        var mode = new Option<string?>("--mode")
+        {
+            Description = "bm25, semantic or hybrid; default: hybrid when Llm:EmbeddingModel is configured, else bm25 (Retrieval:Mode overrides).",
+        };
+        mode.AcceptOnlyFromAmong("bm25", "semantic", "hybrid");
         var command = new Command("search", "Search the articles for each question read from stdin (one per line); prints one JSON line per question.")
         {
-            ArticlesOption, LocaleOption, top,
+            ArticlesOption, LocaleOption, top, mode,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var index = Load(parse.GetValue(ArticlesOption)!, parse.GetValue(LocaleOption)!);
+            var file = parse.GetValue(ArticlesOption)!;
+            var locale = parse.GetValue(LocaleOption)!;
+            var index = Load(file, locale);
             if (index is null)
             {
                 return 2;
             }
 
             using (index)
+            using (var host = CommandLineApp.BuildHost())
             {
+                var retriever = host.Services.GetRequiredService<ArticleRetriever>();
+                var requested = parse.GetValue(mode) is { } named ? Enum.Parse<RetrievalMode>(named, ignoreCase: true) : retriever.DefaultMode;
+                if (requested != RetrievalMode.Bm25 && !await PrepareEmbeddingsAsync(host, cancellationToken))
+                {
+                    return 2;
+                }
+
+                var scope = new ArticleScope(index, locale, FileScope(file));
                 while (await Console.In.ReadLineAsync(cancellationToken) is { } line)
                 {
                     if (string.IsNullOrWhiteSpace(line))
@@ -42,7 +58,7 @@ public static class AnswerCommands
                         continue;
                     }
 
-                    var hits = index.Search(line, parse.GetValue(top));
+                    var hits = await retriever.SearchAsync(scope, line, parse.GetValue(top), null, requested, cancellationToken);
                     var result = new SearchLine(line, hits.Select(h => new SearchResult(h.Article.Id, Math.Round(h.Score, 4))).ToList());
                     await Console.Out.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Options.GetTypeInfo(typeof(SearchLine))));
                 }
@@ -52,6 +68,22 @@ public static class AnswerCommands
         });
         return command;
     }
+
+    /// <summary>Semantic search offline needs the embedding model and the database that caches article embeddings.</summary>
+    private static async Task<bool> PrepareEmbeddingsAsync(IHost host, CancellationToken cancellationToken)
+    {
+        if (!host.Services.GetRequiredService<ArticleRetriever>().HasEmbeddings)
+        {
+            await Console.Error.WriteLineAsync("Semantic and hybrid search need an embedding model: set Llm:EmbeddingModel (and Llm:EmbeddingBaseUrl), e.g. Llm__EmbeddingModel=nomic-embed-text Llm__EmbeddingBaseUrl=http://localhost:11434/v1.");
+            return false;
+        }
+
+        await host.Services.GetRequiredService<Storage.Migrator>().MigrateAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The embedding store's name for an articles file: its name, so a second run reuses the embeddings.</summary>
+    private static string FileScope(FileInfo file) => "file:" + file.Name;
 
     public static Command Ask()
     {
@@ -74,11 +106,17 @@ public static class AnswerCommands
             using (var host = CommandLineApp.BuildHost())
             {
                 var responder = host.Services.GetRequiredService<BotResponder>();
-                var scope = new ArticleScope(index, locale);
+                if (host.Services.GetRequiredService<ArticleRetriever>().DefaultMode != RetrievalMode.Bm25
+                    && !await PrepareEmbeddingsAsync(host, cancellationToken))
+                {
+                    return 2;
+                }
+
+                var scope = new ArticleScope(index, locale, FileScope(parse.GetValue(ArticlesOption)!));
                 var asJson = parse.GetValue(json);
                 async Task AnswerAsync(string text)
                 {
-                    var decision = await responder.RespondAsync(text, [], _ => Task.FromResult<ArticleScope?>(scope), cancellationToken);
+                    var decision = await responder.RespondAsync(text, [], _ => Task.FromResult<ArticleScope?>(scope), null, cancellationToken);
                     if (asJson)
                     {
                         var line = new AskLine(text, decision.Answer ?? decision.Reply, decision.Sources ?? [], decision.IsHandoff, decision.Reason);

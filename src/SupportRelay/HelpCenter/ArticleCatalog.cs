@@ -26,10 +26,13 @@ public sealed partial class ArticleCatalog(
     private readonly ConcurrentDictionary<string, PortalInfo?> _portals = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The articles for the customer's locale: that locale, then its language without region, then
-    /// the portal's default locale, then <c>Chatwoot:DefaultLocale</c>; the first that has articles.
+    /// The articles for the customer: the locale of the question's language when it was detected and the
+    /// portal publishes in that language, then the conversation's locale, its language without region,
+    /// the portal's default locale, and <c>Chatwoot:DefaultLocale</c>; the first that has articles.
     /// </summary>
-    public async Task<ArticleSet?> GetForLocaleAsync(long accountId, string portalSlug, string? customerLocale, CancellationToken cancellationToken)
+    /// <param name="questionLanguage">The detected language of the question (ISO 639-1), when the detector was sure.</param>
+    public async Task<ArticleSet?> GetForLocaleAsync(long accountId, string portalSlug, string? customerLocale,
+        string? questionLanguage, CancellationToken cancellationToken)
     {
         var candidates = new List<string>();
         void Add(string? locale)
@@ -40,22 +43,40 @@ public sealed partial class ArticleCatalog(
             }
         }
 
+        var portal = await GetPortalAsync(accountId, portalSlug, cancellationToken);
+        if (!string.IsNullOrWhiteSpace(questionLanguage))
+        {
+            Add(LocaleFor(questionLanguage, customerLocale, portal));
+        }
+
         Add(customerLocale);
         Add(customerLocale?.Split('-', '_')[0]);
-        Add((await GetPortalAsync(accountId, portalSlug, cancellationToken))?.DefaultLocale);
+        Add(portal?.DefaultLocale);
         Add(options.CurrentValue.DefaultLocale);
 
         ArticleSet? last = null;
+        ChatwootException? failure = null;
         foreach (var locale in candidates)
         {
-            last = await GetAsync(portalSlug, locale, cancellationToken);
+            try
+            {
+                last = await GetAsync(portalSlug, locale, cancellationToken);
+            }
+            catch (ChatwootException ex)
+            {
+                // A locale that cannot be read (one the portal does not publish, on some versions) is skipped;
+                // only when none can be read does the caller hear of it.
+                failure = ex;
+                continue;
+            }
+
             if (last.Articles.Count > 0)
             {
                 return last;
             }
         }
 
-        return last;
+        return last ?? (failure is null ? null : throw failure);
     }
 
     public async Task<ArticleSet> GetAsync(string portalSlug, string locale, CancellationToken cancellationToken)
@@ -104,6 +125,29 @@ public sealed partial class ArticleCatalog(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The portal's locale for a language: the customer's own locale when it is of that language (pt_BR
+    /// for a Brazilian writing Portuguese), else the portal's first locale of that language, else the bare
+    /// language code. Null when the portal's locales are known and none is of that language.
+    /// </summary>
+    internal static string? LocaleFor(string language, string? customerLocale, PortalInfo? portal)
+    {
+        static string LanguageOf(string locale) => locale.Split('-', '_')[0];
+        if (customerLocale is not null && string.Equals(LanguageOf(customerLocale), language, StringComparison.OrdinalIgnoreCase)
+            && (portal is not { AllowedLocales.Count: > 0 } || portal.AllowedLocales.Contains(customerLocale, StringComparer.OrdinalIgnoreCase)))
+        {
+            return customerLocale;
+        }
+
+        if (portal is { AllowedLocales.Count: > 0 })
+        {
+            return portal.AllowedLocales.FirstOrDefault(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase))
+                ?? portal.AllowedLocales.FirstOrDefault(l => string.Equals(LanguageOf(l), language, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return language;
     }
 
     private async Task<PortalInfo?> GetPortalAsync(long accountId, string portalSlug, CancellationToken cancellationToken)

@@ -82,6 +82,9 @@ public sealed class ArticleIndex : IDisposable
     /// <summary>The number of indexed articles.</summary>
     public int Count => _articles.Length;
 
+    /// <summary>The indexed articles, in the order they were given.</summary>
+    public IReadOnlyList<Article> Articles => _articles;
+
     /// <summary>The locale whose analyzer this index uses.</summary>
     public string Locale { get; }
 

@@ -37,12 +37,18 @@ internal static class RetrievalEvaluation
     /// Recall@k counts a question as found when any relevant article ranks in the first k
     /// (StackFAQ has one relevant article per question, so this is also success@k).
     /// </summary>
-    public static RetrievalQuality Measure(ArticleIndex index, IReadOnlyList<LabeledQuestion> questions)
+    public static RetrievalQuality Measure(ArticleIndex index, IReadOnlyList<LabeledQuestion> questions) =>
+        Measure(q => index.Search(q.Question, 10), questions);
+
+    /// <summary>Measures any ranking: <paramref name="search"/> gives a question's top 10, best first.</summary>
+    public static RetrievalQuality Measure(Func<LabeledQuestion, IReadOnlyList<SearchHit>> search, IReadOnlyList<LabeledQuestion> questions)
     {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(questions);
         double at1 = 0, at3 = 0, reciprocal = 0;
         foreach (var question in questions)
         {
-            var rank = RankOfFirstRelevant(index.Search(question.Question, 10), question.RelevantIds);
+            var rank = RankOfFirstRelevant(search(question), question.RelevantIds);
             if (rank == 1)
             {
                 at1++;

@@ -130,6 +130,7 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    // Without this, a stopped host's idle pooled connections stay open on the server until they time out.
     public override async ValueTask DisposeAsync()
     {
         await dataSource.DisposeAsync();

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SupportRelay.Answering;
+
+namespace SupportRelay.Retrieval;
+
+public static class RetrievalExtensions
+{
+    /// <summary>Retrieval: the embedding store and generator (when <c>Llm:EmbeddingModel</c> is set) and the retriever.</summary>
+    public static IServiceCollection AddRetrieval(this IServiceCollection services)
+    {
+        services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.SemanticCeiling > o.SemanticFloor, "Retrieval:SemanticCeiling must be above Retrieval:SemanticFloor.")
+            .ValidateOnStart();
+        services.AddSingleton<EmbeddingStore>();
+
+        // The per-request timeout is Llm:EmbeddingTimeout, enforced by the retriever; this only stops runaway calls.
+        services.AddHttpClient("embeddings", http => http.Timeout = TimeSpan.FromMinutes(10));
+        services.AddSingleton(sp =>
+        {
+            var llm = sp.GetRequiredService<IOptions<LlmOptions>>();
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("embeddings");
+            return new ArticleRetriever(EmbeddingGeneratorFactory.Create(llm.Value, http), sp.GetRequiredService<EmbeddingStore>(),
+                sp.GetRequiredService<IOptionsMonitor<RetrievalOptions>>(), llm, sp.GetRequiredService<Operations.SupportRelayMetrics>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ArticleRetriever>>());
+        });
+        return services;
+    }
+}
