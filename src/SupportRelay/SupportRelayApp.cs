@@ -1,8 +1,10 @@
 using SupportRelay.Bot;
 using SupportRelay.Chatwoot;
+using SupportRelay.Notifications;
 using SupportRelay.Operations;
 using SupportRelay.Providers;
 using SupportRelay.Storage;
+using SupportRelay.Telegram;
 
 namespace SupportRelay;
 
@@ -37,6 +39,8 @@ public static class SupportRelayApp
         services.AddStorage();
         services.AddChatwoot();
         services.AddBot();
+        services.AddNotifications();
+        services.AddTelegram();
         return services;
     }
 
@@ -47,6 +51,7 @@ public static class SupportRelayApp
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapChatwootWebhooks();
+        app.MapTelegramWebhook();
         app.MapOperations();
         app.MapProviderApi();
         return app;

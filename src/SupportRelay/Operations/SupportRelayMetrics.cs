@@ -14,6 +14,8 @@ public sealed class SupportRelayMetrics
     private readonly Counter<long> _webhooksRejected;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _deliveriesFailed;
+    private readonly Counter<long> _notifications;
+    private readonly Counter<long> _handoffsUnnotified;
     private readonly Histogram<double> _retrievalSeconds;
     private readonly Histogram<double> _answerSeconds;
     private long _inboxDepth;
@@ -26,6 +28,8 @@ public sealed class SupportRelayMetrics
         _webhooksRejected = meter.CreateCounter<long>("supportrelay.webhooks.rejected", description: "Webhooks refused, by source and reason");
         _decisions = meter.CreateCounter<long>("supportrelay.bot.decisions", description: "Bot decisions, by outcome and reason");
         _deliveriesFailed = meter.CreateCounter<long>("supportrelay.deliveries.failed", description: "Outbound deliveries given up for good, by kind");
+        _notifications = meter.CreateCounter<long>("supportrelay.notifications", description: "Handoff notifications, by channel and result (sent, failed, fallback)");
+        _handoffsUnnotified = meter.CreateCounter<long>("supportrelay.handoffs.unnotified", description: "Handoffs nobody could be notified of, by reason");
         _retrievalSeconds = meter.CreateHistogram<double>("supportrelay.retrieval.duration", unit: "s", description: "Time to find the articles for a question");
         _answerSeconds = meter.CreateHistogram<double>("supportrelay.answer.duration", unit: "s", description: "Time to write an answer from the articles");
         meter.CreateObservableGauge("supportrelay.queue.depth", () => new[]
@@ -45,6 +49,11 @@ public sealed class SupportRelayMetrics
         _decisions.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("reason", reason));
 
     public void DeliveryFailed(string kind) => _deliveriesFailed.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void Notification(string channel, string result) =>
+        _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("result", result));
+
+    public void HandoffUnnotified(string reason) => _handoffsUnnotified.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Retrieval(TimeSpan elapsed) => _retrievalSeconds.Record(elapsed.TotalSeconds);
 
