@@ -38,17 +38,28 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
                       SELECT 1 FROM {name} p WHERE p.ordering_key = t.ordering_key AND p.state = 'pending' AND p.id < t.id))
                 ORDER BY t.id
                 LIMIT @batch{dialect.SkipLockedSuffix})
-            RETURNING id AS Id, {kind} AS Kind, payload AS Payload, attempts AS Attempts, {progress} AS Progress
+            RETURNING id AS Id, {kind} AS Kind, payload AS Payload, attempts AS Attempts{progress}
             """;
         await using var connection = await dialect.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<WorkItem>(new CommandDefinition(sql, new
+        // Into a class mapped by name: an empty SQLite result reports an expression column's type as a blob,
+        // which Dapper's positional record mapping refuses, failing every empty claim of the inbox.
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(sql, new
         {
             owner = replica.Id,
             leaseEnd = now + (long)options.Value.LeaseDuration.TotalMilliseconds,
             now,
             batch,
         }, cancellationToken: cancellationToken));
-        return rows.OrderBy(r => r.Id).ToList();
+        return rows.OrderBy(r => r.Id).Select(r => new WorkItem(r.Id, r.Kind, r.Payload, r.Attempts, r.Progress)).ToList();
+    }
+
+    private sealed class ClaimedRow
+    {
+        public long Id { get; set; }
+        public string Kind { get; set; } = "";
+        public string Payload { get; set; } = "";
+        public long Attempts { get; set; }
+        public long Progress { get; set; }
     }
 
     /// <summary>Marks the item done, inside the caller's transaction when it gives one.</summary>
@@ -135,8 +146,8 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
 
     private static (string Table, string Kind, string Progress) Columns(WorkTable table) => table switch
     {
-        WorkTable.Inbox => ("webhook_inbox", "event_type", "CAST(0 AS BIGINT)"),
-        WorkTable.Outbox => ("outbox", "kind", "progress"),
+        WorkTable.Inbox => ("webhook_inbox", "event_type", ""),
+        WorkTable.Outbox => ("outbox", "kind", ", progress AS Progress"),
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
 
