@@ -23,12 +23,14 @@ public static class TelegramHtml
         }
 
         var escaped = Escape(text);
-        var room = maxLength;
-        while (escaped.Length > maxLength && room > 1)
+        var cut = text.Length;
+        while (escaped.Length > maxLength && cut > 1)
         {
-            // Escaping lengthens the text; shrink the cut by the overflow and try again.
-            room = Math.Max(1, room - (escaped.Length - maxLength) - 1);
-            escaped = Escape(TextCut.AtBoundary(text, room));
+            // Escaping lengthens the text: shrink the cut in proportion to the overflow and try again.
+            var room = Math.Max(1, (int)((long)cut * maxLength / escaped.Length) - 1);
+            var shorter = TextCut.AtBoundary(text, room);
+            cut = Math.Min(room, shorter.Length);
+            escaped = Escape(shorter);
         }
 
         return escaped.Length <= maxLength ? escaped : "";
