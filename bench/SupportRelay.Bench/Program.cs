@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
     ["memory"] = ServiceBenchmarks.RunMemoryAsync,
+    ["notification-latency"] = NotificationBenchmarks.RunLatencyAsync,
+    ["notification-throughput"] = NotificationBenchmarks.RunThroughputAsync,
 };
 
 var name = args.Length > 0 ? args[0] : "all";

@@ -1,9 +1,11 @@
 using SupportRelay.Bot;
 using SupportRelay.Chatwoot;
+using SupportRelay.Notifications;
 using SupportRelay.Operations;
 using SupportRelay.Providers;
 using SupportRelay.Retrieval;
 using SupportRelay.Storage;
+using SupportRelay.Telegram;
 
 namespace SupportRelay;
 
@@ -39,6 +41,8 @@ public static class SupportRelayApp
         services.AddChatwoot();
         services.AddRetrieval();
         services.AddBot();
+        services.AddNotifications();
+        services.AddTelegram();
         return services;
     }
 
@@ -49,6 +53,7 @@ public static class SupportRelayApp
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapChatwootWebhooks();
+        app.MapTelegramWebhook();
         app.MapOperations();
         app.MapProviderApi();
         return app;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SupportRelay.Answering;
 using SupportRelay.Chatwoot;
 using SupportRelay.Inbox;
+using SupportRelay.Notifications;
 using SupportRelay.Operations;
 using SupportRelay.Retrieval;
 using SupportRelay.Storage;
@@ -20,6 +21,7 @@ public sealed partial class MessageCreatedHandler(
     ConversationStore conversations,
     ProviderResolver providers,
     BotResponder responder,
+    HandoffNotifier notifier,
     WorkQueue queue,
     WorkSignal signal,
     SqlDialect dialect,
@@ -168,6 +170,11 @@ public sealed partial class MessageCreatedHandler(
                     """,
                     new { dedupKey = "bot:" + key, accountId, conversationId = message.ConversationId, decision.ProviderPubkey, decision.ContractId, decision.Reason, now },
                     transaction, cancellationToken: cancellationToken));
+                // The notification rides in the same transaction; the status webhook that follows our
+                // toggle_status finds this open episode notified and stays quiet.
+                await notifier.HandOffAsync(
+                    new HandoffNotice(accountId, message.ConversationId, decision.ProviderPubkey, decision.ContractId, decision.Reason, "bot", "bot:" + key),
+                    connection, transaction, cancellationToken);
             }
         }
 

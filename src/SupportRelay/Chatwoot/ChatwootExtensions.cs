@@ -13,7 +13,9 @@ public static class ChatwootExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookAuthenticator>();
         services.AddSingleton<ArticleCatalog>();
-        services.AddSingleton<IDeliveryHandler, ChatwootMessageDelivery>();
+        services.AddSingleton<ChatwootMessageDelivery>();
+        // Also used directly by the Telegram bridge to post providers' replies.
+        services.AddSingleton<IDeliveryHandler>(sp => sp.GetRequiredService<ChatwootMessageDelivery>());
         services.AddHttpClient<ChatwootClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<ChatwootOptions>>().Value;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
+using SupportRelay.Telegram;
 
 namespace SupportRelay.Cli;
 
@@ -13,8 +14,9 @@ public static class SetupCommands
 
     public static Command Create()
     {
-        var setup = new Command("setup", "Connect Chatwoot (and, later, Telegram) to this service.");
+        var setup = new Command("setup", "Connect Chatwoot and Telegram to this service.");
         setup.Subcommands.Add(ChatwootCommand());
+        setup.Subcommands.Add(TelegramCommand());
         return setup;
     }
 
@@ -64,6 +66,42 @@ public static class SetupCommands
                 await Console.Error.WriteLineAsync($"Chatwoot refused the setup: {ex.Message}");
                 return 1;
             }
+        });
+        return command;
+    }
+
+    private static Command TelegramCommand()
+    {
+        var url = new Option<Uri>("--url") { Description = "This service's public HTTPS base URL as Telegram reaches it, e.g. https://relay.example.com", Required = true };
+        var command = new Command("telegram", "Register the Telegram webhook (setWebhook) with Telegram:WebhookSecret as its secret token.") { url };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CommandLineApp.BuildHost();
+            var options = host.Services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            if (!options.IsConfigured || string.IsNullOrEmpty(options.WebhookSecret))
+            {
+                await Console.Error.WriteLineAsync("setup telegram needs Telegram:BotToken and Telegram:WebhookSecret.");
+                return 2;
+            }
+
+            var webhookUrl = new Uri(parse.GetValue(url)!, "api/v1/webhooks/telegram");
+            try
+            {
+                await host.Services.GetRequiredService<TelegramBot>().SetWebhookAsync(webhookUrl, options.WebhookSecret, cancellationToken);
+            }
+            catch (TelegramException ex)
+            {
+                await Console.Error.WriteLineAsync($"Telegram refused the webhook: {ex.Message}");
+                return 1;
+            }
+
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { webhook = webhookUrl.ToString(), mode = options.Mode }, SetupJson.Options));
+            if (options.Mode == "polling")
+            {
+                await Console.Error.WriteLineAsync("Note: Telegram:Mode is polling; the service removes the webhook when it starts polling. Set Telegram:Mode=webhook to use it.");
+            }
+
+            return 0;
         });
         return command;
     }

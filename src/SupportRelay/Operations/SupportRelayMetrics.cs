@@ -15,6 +15,8 @@ public sealed class SupportRelayMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _deliveriesFailed;
     private readonly Counter<long> _retrievalFallbacks;
+    private readonly Counter<long> _notifications;
+    private readonly Counter<long> _handoffsUnnotified;
     private readonly Histogram<double> _retrievalSeconds;
     private readonly Histogram<double> _answerSeconds;
     private long _inboxDepth;
@@ -28,6 +30,8 @@ public sealed class SupportRelayMetrics
         _decisions = meter.CreateCounter<long>("supportrelay.bot.decisions", description: "Bot decisions, by outcome and reason");
         _deliveriesFailed = meter.CreateCounter<long>("supportrelay.deliveries.failed", description: "Outbound deliveries given up for good, by kind");
         _retrievalFallbacks = meter.CreateCounter<long>("supportrelay.retrieval.fallbacks", description: "Questions ranked by BM25 alone because embeddings failed, by reason (error, timeout, backoff, dimension_mismatch)");
+        _notifications = meter.CreateCounter<long>("supportrelay.notifications", description: "Handoff notifications, by channel and result (sent, failed, fallback)");
+        _handoffsUnnotified = meter.CreateCounter<long>("supportrelay.handoffs.unnotified", description: "Handoffs nobody could be notified of, by reason");
         _retrievalSeconds = meter.CreateHistogram<double>("supportrelay.retrieval.duration", unit: "s", description: "Time to find the articles for a question");
         _answerSeconds = meter.CreateHistogram<double>("supportrelay.answer.duration", unit: "s", description: "Time to write an answer from the articles");
         meter.CreateObservableGauge("supportrelay.queue.depth", () => new[]
@@ -49,6 +53,11 @@ public sealed class SupportRelayMetrics
     public void DeliveryFailed(string kind) => _deliveriesFailed.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void RetrievalFallback(string reason) => _retrievalFallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Notification(string channel, string result) =>
+        _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("result", result));
+
+    public void HandoffUnnotified(string reason) => _handoffsUnnotified.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Retrieval(TimeSpan elapsed) => _retrievalSeconds.Record(elapsed.TotalSeconds);
 

@@ -21,12 +21,24 @@ public sealed record NotificationConfig(
 /// <summary>What to tell the provider: a short subject, plain text, and where to look.</summary>
 public sealed record NotificationContent(string Subject, string Text, Uri? Link = null, long? AccountId = null, long? ConversationId = null);
 
-/// <summary>Whether the channel took the notification; <see cref="Error"/> says why not.</summary>
+/// <summary>
+/// Whether the channel took the notification; <see cref="Error"/> says why not, <see cref="Permanent"/>
+/// whether trying again could help, and <see cref="RetryAfter"/> how long the channel asked us to wait.
+/// </summary>
 public sealed record NotificationResult(bool Accepted, string? Error)
 {
     public static NotificationResult Success { get; } = new(true, null);
 
+    /// <summary>True when sending again cannot help (blocked bot, invalid number, mailbox refused, channel not configured).</summary>
+    public bool Permanent { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
     public static NotificationResult Failed(string error) => new(false, error);
+
+    public static NotificationResult Transient(string error, TimeSpan? retryAfter = null) => new(false, error) { RetryAfter = retryAfter };
+
+    public static NotificationResult PermanentFailure(string error) => new(false, error) { Permanent = true };
 }
 
 /// <summary>Sends one notification on the channel the config names (Telegram, SMS or email).</summary>
@@ -35,12 +47,13 @@ public interface INotificationSender
     Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken ct);
 }
 
-/// <summary>
-/// Stands in until the notification channels are built (their own issue replaces this registration),
-/// so that the test endpoint answers honestly instead of pretending to send.
-/// </summary>
-internal sealed class UnavailableNotificationSender : INotificationSender
+/// <summary>One notification channel; the dispatcher picks the one the provider's config names.</summary>
+public interface INotificationChannel
 {
-    public Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken ct) =>
-        Task.FromResult(NotificationResult.Failed("channel not available yet"));
+    NotificationChannel Channel { get; }
+
+    /// <summary>False when the operator has not configured the channel (no token, no SMTP host...).</summary>
+    bool IsConfigured { get; }
+
+    Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken cancellationToken);
 }

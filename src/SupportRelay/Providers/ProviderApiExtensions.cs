@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace SupportRelay.Providers;
@@ -19,13 +18,9 @@ public static class ProviderApiExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TelegramLinkOptions>().BindConfiguration(TelegramLinkOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<NonceStore>();
         services.AddSingleton<ProviderStore>();
-        // TryAdd: the notification channels' registration replaces this placeholder whatever the order.
-        services.TryAddSingleton<INotificationSender, UnavailableNotificationSender>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ProviderJsonContext.Default));
 
         services.AddAuthentication()

@@ -42,13 +42,3 @@ public sealed class AdminOptions
     [RegularExpression("^.{16,}$", ErrorMessage = "Admin:ApiToken must be at least 16 characters; leave it empty to turn the admin API off.")]
     public string? ApiToken { get; set; }
 }
-
-/// <summary>The part of the <c>Telegram</c> section the provider API needs for deep links.</summary>
-public sealed class TelegramLinkOptions
-{
-    public const string SectionName = "Telegram";
-
-    /// <summary>The bot's username, without <c>@</c>; Telegram usernames are 5 to 32 characters.</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9_]{4,31}$", ErrorMessage = "Telegram:BotUsername must be the bot's username without '@' (5-32 letters, digits or _).")]
-    public string? BotUsername { get; set; }
-}

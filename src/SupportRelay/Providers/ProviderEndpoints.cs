@@ -103,7 +103,7 @@ public static partial class ProviderEndpoints
     }
 
     private static async Task<Results<Ok<TelegramLinkResponse>, ProblemHttpResult>> CreateTelegramLinkAsync(
-        ClaimsPrincipal user, ProviderStore store, IOptions<TelegramLinkOptions> telegram, IOptions<ProviderApiOptions> api,
+        ClaimsPrincipal user, ProviderStore store, IOptions<SupportRelay.Telegram.TelegramOptions> telegram, IOptions<ProviderApiOptions> api,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var botUsername = telegram.Value.BotUsername;

@@ -22,7 +22,7 @@ public sealed class NotificationTestEndpointTests
     }
 
     [Fact]
-    public async Task Until_the_channels_exist_the_test_reports_not_accepted()
+    public async Task A_channel_the_operator_did_not_configure_reports_not_accepted()
     {
         var clock = Clock();
         await using var app = App(clock);
@@ -33,7 +33,7 @@ public sealed class NotificationTestEndpointTests
 
         Assert.False(result.GetProperty("accepted").GetBoolean());
         Assert.Equal("email", result.GetProperty("channel").GetString());
-        Assert.Equal("channel not available yet", result.GetProperty("error").GetString());
+        Assert.Equal("The email channel is not configured by the operator.", result.GetProperty("error").GetString());
     }
 
     [Theory]

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SupportRelay.Bot;
+using SupportRelay.Chatwoot;
+using SupportRelay.Inbox;
+using SupportRelay.Storage;
+
+namespace SupportRelay.Notifications;
+
+/// <summary>
+/// Chatwoot's conversation events (<c>conversation_status_changed</c>, <c>conversation_updated</c> whose
+/// <c>changed_attributes</c> show a status change, <c>conversation_opened</c>, <c>conversation_resolved</c>):
+/// a move into <c>open</c> hands the conversation to a person and notifies its provider once per open
+/// episode; a move out of <c>open</c> ends the episode.
+/// </summary>
+public sealed partial class ConversationEventHandler(
+    HandoffNotifier notifier,
+    ProviderResolver providers,
+    WorkQueue queue,
+    WorkSignal signal,
+    SqlDialect dialect,
+    IOptionsMonitor<ChatwootOptions> chatwoot,
+    ILogger<ConversationEventHandler> logger) : IInboxHandler
+{
+    public bool Handles(string eventType) => eventType is "chatwoot.conversation_status_changed" or "chatwoot.conversation_updated"
+        or "chatwoot.conversation_opened" or "chatwoot.conversation_resolved";
+
+    public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        ChatwootConversationEvent conversation;
+        try
+        {
+            using var document = JsonDocument.Parse(item.Payload);
+            conversation = ChatwootPayload.ReadConversationEvent(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return WorkOutcome.Fail("Unreadable conversation event: " + ex.Message);
+        }
+
+        var accountId = conversation.AccountId ?? chatwoot.CurrentValue.AccountId;
+        if (accountId is null)
+        {
+            return WorkOutcome.Fail("The event names no account and Chatwoot:AccountId is not set.");
+        }
+
+        var status = conversation.Status.ToLowerInvariant();
+        if (!conversation.StatusChanged || status.Length == 0 || conversation.ConversationId <= 0)
+        {
+            return WorkOutcome.Done;
+        }
+
+        // Resolve before the transaction: it reads, and SQLite transactions should write first.
+        var owner = status == HandoffNotifier.OpenStatus
+            ? await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken)
+            : null;
+
+        var enqueued = false;
+        await using (var connection = await dialect.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (owner is not null)
+            {
+                enqueued = await notifier.HandOffAsync(
+                    new HandoffNotice(accountId.Value, conversation.ConversationId, owner.ProviderPubkey, owner.ContractId, "status_changed", "webhook"),
+                    connection, transaction, cancellationToken);
+            }
+            else
+            {
+                await notifier.LeftOpenAsync(accountId.Value, conversation.ConversationId, status, connection, transaction, cancellationToken);
+            }
+
+            await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (enqueued)
+        {
+            signal.Notify(WorkTable.Outbox);
+            LogHandoff(accountId.Value, conversation.ConversationId, conversation.PreviousStatus ?? "?");
+        }
+
+        return WorkOutcome.Done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId} opened for a person (from {Previous}); notification queued")]
+    private partial void LogHandoff(long accountId, long conversationId, string previous);
+}

@@ -1,0 +1,148 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using SupportRelay.Operations;
+using SupportRelay.Storage;
+
+namespace SupportRelay.Notifications;
+
+/// <summary>
+/// A conversation handed to a person: who owns it and why. <see cref="HandoffKey"/> names a
+/// <c>handoffs</c> row the caller recorded itself (the bot's); without it the notifier records one.
+/// </summary>
+public sealed record HandoffNotice(
+    long AccountId,
+    long ConversationId,
+    string? ProviderPubkey,
+    string? ContractId,
+    string Reason,
+    string Source,
+    string? HandoffKey = null);
+
+/// <summary>The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.</summary>
+public sealed record HandoffNotificationJob(
+    string HandoffKey,
+    long AccountId,
+    long ConversationId,
+    string ProviderPubkey,
+    string? ContractId,
+    string Reason,
+    long CreatedAt,
+    string? Channel = null,
+    string? FallbackFrom = null)
+{
+    public const string Kind = "notification.handoff";
+
+    public string ToJson() => JsonSerializer.Serialize(this, NotificationJsonContext.Default.HandoffNotificationJob);
+
+    public static HandoffNotificationJob FromJson(string json) =>
+        JsonSerializer.Deserialize(json, NotificationJsonContext.Default.HandoffNotificationJob) ?? throw new JsonException("Empty job.");
+}
+
+/// <summary>
+/// One notification per handoff. A conversation's "open episode" starts when it is handed to a person
+/// and ends when it leaves <c>open</c> (resolved, back to the bot, snoozed). The first trigger of an
+/// episode (our own handoff, or a status webhook moving it to open) records the handoff and enqueues
+/// the notification in the caller's transaction; later triggers of the same episode (the webhook that
+/// follows our own toggle_status, a redelivery, a <c>conversation_updated</c> twin) find it notified.
+/// The outbox dedup key names the episode, so even a race between replicas enqueues it once.
+/// </summary>
+public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, SupportRelayMetrics metrics, ILogger<HandoffNotifier> logger)
+{
+    public const string OpenStatus = "open";
+
+    /// <summary>
+    /// Records the handoff and enqueues its notification unless this open episode was notified already;
+    /// true when a notification was enqueued. The caller commits and then signals the outbox.
+    /// </summary>
+    public async Task<bool> HandOffAsync(HandoffNotice notice, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var args = new { notice.AccountId, notice.ConversationId, now };
+        // Write first (a SQLite transaction that reads first may fail to upgrade its lock).
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
+            VALUES (@AccountId, @ConversationId, 1, 0, 'open', @now)
+            ON CONFLICT (account_id, conversation_id) DO NOTHING
+            """, args, transaction, cancellationToken: cancellationToken));
+        var episode = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            UPDATE conversation_episodes SET notified = 1, status = 'open', updated_at = @now
+            WHERE account_id = @AccountId AND conversation_id = @ConversationId AND notified = 0
+            RETURNING episode
+            """, args, transaction, cancellationToken: cancellationToken));
+        if (episode is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE conversation_episodes SET status = 'open', updated_at = @now WHERE account_id = @AccountId AND conversation_id = @ConversationId",
+                args, transaction, cancellationToken: cancellationToken));
+            LogAlreadyNotified(notice.AccountId, notice.ConversationId, notice.Source);
+            return false;
+        }
+
+        var handoffKey = notice.HandoffKey ?? $"{notice.Source}:{notice.AccountId}:{notice.ConversationId}:episode-{episode}";
+        if (notice.HandoffKey is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO handoffs (dedup_key, account_id, conversation_id, provider_pubkey, contract_id, reason, source, created_at)
+                VALUES (@handoffKey, @AccountId, @ConversationId, @ProviderPubkey, @ContractId, @Reason, @Source, @now)
+                ON CONFLICT (dedup_key) DO NOTHING
+                """,
+                new { handoffKey, notice.AccountId, notice.ConversationId, notice.ProviderPubkey, notice.ContractId, notice.Reason, notice.Source, now },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        if (notice.ProviderPubkey is null)
+        {
+            // DESIGN.md: no provider, no notification; the handoff is recorded, logged and counted.
+            metrics.HandoffUnnotified("no_provider");
+            LogNobodyToNotify(notice.AccountId, notice.ConversationId);
+            return false;
+        }
+
+        var job = new HandoffNotificationJob(handoffKey, notice.AccountId, notice.ConversationId, notice.ProviderPubkey, notice.ContractId, notice.Reason, now);
+        return await queue.EnqueueAsync(new OutboxMessage(HandoffNotificationJob.Kind, DedupKey(notice.AccountId, notice.ConversationId, episode.Value),
+            $"notify:{notice.AccountId}:{notice.ConversationId}", job.ToJson()), connection, transaction, cancellationToken);
+    }
+
+    /// <summary>The conversation left <c>open</c>: the next handoff starts a new episode, and notifies again.</summary>
+    public async Task LeftOpenAsync(long accountId, long conversationId, string status, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var args = new { accountId, conversationId, status, now };
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE conversation_episodes SET episode = episode + CASE WHEN notified = 1 THEN 1 ELSE 0 END, notified = 0, status = @status, updated_at = @now
+            WHERE account_id = @accountId AND conversation_id = @conversationId
+            """, args, transaction, cancellationToken: cancellationToken));
+        if (updated == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
+                VALUES (@accountId, @conversationId, 1, 0, @status, @now)
+                ON CONFLICT (account_id, conversation_id) DO NOTHING
+                """, args, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>The conversation's last status we know of, or null.</summary>
+    public static Task<string?> LastStatusAsync(DbConnection connection, long accountId, long conversationId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM conversation_episodes WHERE account_id = @accountId AND conversation_id = @conversationId",
+            new { accountId, conversationId }, cancellationToken: cancellationToken));
+
+    public static string DedupKey(long accountId, long conversationId, long episode) => $"notify:{accountId}:{conversationId}:{episode}";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {AccountId}/{ConversationId}: this open episode was notified already ({Source})")]
+    private partial void LogAlreadyNotified(long accountId, long conversationId, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {AccountId}/{ConversationId} was handed off but no provider owns it: nobody is notified")]
+    private partial void LogNobodyToNotify(long accountId, long conversationId);
+}
+
+[JsonSerializable(typeof(HandoffNotificationJob))]
+internal sealed partial class NotificationJsonContext : JsonSerializerContext;

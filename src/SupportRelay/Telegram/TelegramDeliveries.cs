@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using SupportRelay.Chatwoot;
+using SupportRelay.Delivery;
+using SupportRelay.Storage;
+
+namespace SupportRelay.Telegram;
+
+/// <summary>Sends <c>telegram.message</c> rows: plain-text answers to a chat, retried on 429 (after <c>retry_after</c>) and 5xx.</summary>
+public sealed class TelegramMessageDelivery(TelegramBot telegram) : IDeliveryHandler
+{
+    public string Kind => TelegramMessageJob.Kind;
+
+    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        TelegramMessageJob job;
+        try
+        {
+            job = TelegramMessageJob.FromJson(item.Payload);
+        }
+        catch (JsonException ex)
+        {
+            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
+        }
+
+        try
+        {
+            await telegram.SendTextAsync(job.ChatId, job.Text, job.ReplyTo, cancellationToken);
+            return WorkOutcome.Done;
+        }
+        catch (TelegramException ex)
+        {
+            return ex.Permanent ? WorkOutcome.Fail(ex.Message) : WorkOutcome.Retry(ex.Message, ex.RetryAfter);
+        }
+    }
+}
+
+/// <summary>
+/// Sends <c>telegram.reply</c> rows: the provider's reply is posted by <see cref="ChatwootMessageDelivery"/>
+/// (the same two-step, echo-checked poster as the bot's replies), then confirmed in the chat. When Chatwoot
+/// fails the provider hears why: a refusal ends it, an outage is retried (they are told once).
+/// </summary>
+public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster, TelegramBot telegram, ILogger<TelegramReplyDelivery> logger) : IDeliveryHandler
+{
+    public string Kind => TelegramReplyJob.Kind;
+
+    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        TelegramReplyJob job;
+        try
+        {
+            job = TelegramReplyJob.FromJson(item.Payload);
+        }
+        catch (JsonException ex)
+        {
+            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
+        }
+
+        // Progress 1 means posted: the poster skips straight to done, and only the confirmation is (re)sent.
+        var posted = await poster.DeliverAsync(item with { Payload = job.Message.ToJson() }, cancellationToken);
+        var conversation = job.Message.ConversationId.ToString(CultureInfo.InvariantCulture);
+        switch (posted)
+        {
+            case WorkOutcome.DoneOutcome:
+                return await TellAsync(job, job.Message.Private
+                    ? $"📝 Private note added to conversation #{conversation}."
+                    : $"✅ Sent to the customer in conversation #{conversation}.", WorkOutcome.Done, cancellationToken);
+            case WorkOutcome.FailOutcome fail:
+                return await TellAsync(job, $"❌ Chatwoot refused your reply to conversation #{conversation} ({fail.Error}). It was not delivered.",
+                    posted, cancellationToken);
+            default:
+                if (item.Attempts == 1)
+                {
+                    // Said once; the outbox keeps retrying without repeating it.
+                    await TryTellAsync(job, $"⏳ Chatwoot is not reachable right now; your reply to conversation #{conversation} is queued and will be sent when it is back.", cancellationToken);
+                }
+
+                return posted;
+        }
+    }
+
+    private async Task<WorkOutcome> TellAsync(TelegramReplyJob job, string text, WorkOutcome outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await telegram.SendTextAsync(job.ChatId, text, job.ReplyTo, cancellationToken);
+            return outcome;
+        }
+        catch (TelegramException ex) when (!ex.Permanent && outcome is WorkOutcome.DoneOutcome)
+        {
+            // Posted already (progress is saved): only the confirmation is tried again.
+            return WorkOutcome.Retry("confirmation: " + ex.Message, ex.RetryAfter);
+        }
+        catch (TelegramException ex)
+        {
+            LogConfirmationFailed(job.ChatId, ex.Message);
+            return outcome;
+        }
+    }
+
+    private async Task TryTellAsync(TelegramReplyJob job, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await telegram.SendTextAsync(job.ChatId, text, job.ReplyTo, cancellationToken);
+        }
+        catch (TelegramException ex)
+        {
+            LogConfirmationFailed(job.ChatId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram chat {ChatId}: could not tell the provider about their reply: {Error}")]
+    private partial void LogConfirmationFailed(long chatId, string error);
+}
+
+/// <summary>
+/// Sends <c>telegram.callback</c> rows: sets the conversation's status in Chatwoot (idempotent, so a retry
+/// is safe), then answers the button, removes the buttons and confirms in the chat.
+/// </summary>
+public sealed partial class TelegramCallbackDelivery(ChatwootClient chatwoot, TelegramBot telegram, WorkQueue queue, ILogger<TelegramCallbackDelivery> logger)
+    : IDeliveryHandler
+{
+    public string Kind => TelegramCallbackJob.Kind;
+
+    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        TelegramCallbackJob job;
+        try
+        {
+            job = TelegramCallbackJob.FromJson(item.Payload);
+        }
+        catch (JsonException ex)
+        {
+            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
+        }
+
+        var conversation = job.ConversationId.ToString(CultureInfo.InvariantCulture);
+        if (item.Progress == 0)
+        {
+            try
+            {
+                await chatwoot.ToggleStatusAsync(job.AccountId, job.ConversationId, job.Status, cancellationToken);
+                await queue.SaveProgressAsync(item.Id, 1, cancellationToken);
+            }
+            catch (ChatwootException ex)
+            {
+                if (ex.IsPermanent)
+                {
+                    await QuietlyAsync(() => telegram.AnswerCallbackQueryAsync(job.CallbackQueryId, "Chatwoot refused the change.", cancellationToken), job.ChatId);
+                    await QuietlyAsync(() => telegram.SendTextAsync(job.ChatId, $"❌ Chatwoot refused to change conversation #{conversation} ({ex.Message}).", job.MessageId, cancellationToken), job.ChatId);
+                    return WorkOutcome.Fail(ex.Message);
+                }
+
+                if (item.Attempts == 1)
+                {
+                    await QuietlyAsync(() => telegram.AnswerCallbackQueryAsync(job.CallbackQueryId, "Chatwoot is not reachable; I will keep trying.", cancellationToken), job.ChatId);
+                }
+
+                return WorkOutcome.Retry(ex.Message);
+            }
+        }
+
+        var done = job.Status == "resolved" ? $"✅ Conversation #{conversation} resolved." : $"🤖 Conversation #{conversation} handed back to the bot.";
+        await QuietlyAsync(() => telegram.AnswerCallbackQueryAsync(job.CallbackQueryId, done, cancellationToken), job.ChatId);
+        await QuietlyAsync(() => telegram.RemoveButtonsAsync(job.ChatId, job.MessageId, cancellationToken), job.ChatId);
+        try
+        {
+            await telegram.SendTextAsync(job.ChatId, done, job.MessageId, cancellationToken);
+            return WorkOutcome.Done;
+        }
+        catch (TelegramException ex) when (!ex.Permanent)
+        {
+            return WorkOutcome.Retry("confirmation: " + ex.Message, ex.RetryAfter);
+        }
+        catch (TelegramException)
+        {
+            return WorkOutcome.Done;
+        }
+    }
+
+    /// <summary>Best-effort calls: a callback query expires after a while, and removing buttons is cosmetic.</summary>
+    private async Task QuietlyAsync(Func<Task> call, long chatId)
+    {
+        try
+        {
+            await call();
+        }
+        catch (TelegramException ex)
+        {
+            LogBestEffortFailed(chatId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Telegram chat {ChatId}: a best-effort call failed: {Error}")]
+    private partial void LogBestEffortFailed(long chatId, string error);
+}

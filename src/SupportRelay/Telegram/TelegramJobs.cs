@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SupportRelay.Chatwoot;
+
+namespace SupportRelay.Telegram;
+
+/// <summary>A plain-text answer to a Telegram chat (link results, hints, confirmations).</summary>
+public sealed record TelegramMessageJob(long ChatId, string Text, int? ReplyTo)
+{
+    public const string Kind = "telegram.message";
+
+    public string ToJson() => JsonSerializer.Serialize(this, TelegramJsonContext.Default.TelegramMessageJob);
+
+    public static TelegramMessageJob FromJson(string json) =>
+        JsonSerializer.Deserialize(json, TelegramJsonContext.Default.TelegramMessageJob) ?? throw new JsonException("Empty job.");
+}
+
+/// <summary>A provider's Telegram reply to post in the conversation, then confirm in the chat.</summary>
+public sealed record TelegramReplyJob(ChatwootMessageJob Message, long ChatId, int ReplyTo)
+{
+    public const string Kind = "telegram.reply";
+
+    public string ToJson() => JsonSerializer.Serialize(this, TelegramJsonContext.Default.TelegramReplyJob);
+
+    public static TelegramReplyJob FromJson(string json) =>
+        JsonSerializer.Deserialize(json, TelegramJsonContext.Default.TelegramReplyJob) ?? throw new JsonException("Empty job.");
+}
+
+/// <summary>A notification button pressed: set the conversation's status, then answer the button and confirm.</summary>
+public sealed record TelegramCallbackJob(string CallbackQueryId, long ChatId, int MessageId, long AccountId, long ConversationId, string Status)
+{
+    public const string Kind = "telegram.callback";
+
+    public string ToJson() => JsonSerializer.Serialize(this, TelegramJsonContext.Default.TelegramCallbackJob);
+
+    public static TelegramCallbackJob FromJson(string json) =>
+        JsonSerializer.Deserialize(json, TelegramJsonContext.Default.TelegramCallbackJob) ?? throw new JsonException("Empty job.");
+}
+
+[JsonSerializable(typeof(TelegramMessageJob))]
+[JsonSerializable(typeof(TelegramReplyJob))]
+[JsonSerializable(typeof(TelegramCallbackJob))]
+internal sealed partial class TelegramJsonContext : JsonSerializerContext;

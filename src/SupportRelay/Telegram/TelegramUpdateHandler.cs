@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using SupportRelay.Chatwoot;
+using SupportRelay.Inbox;
+using SupportRelay.Notifications;
+using SupportRelay.Providers;
+using SupportRelay.Storage;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+
+namespace SupportRelay.Telegram;
+
+/// <summary>
+/// One stored Telegram update: <c>/start</c> links a chat; a text reply to a notification goes to the
+/// conversation (<c>note:</c> makes it a private note); a button sets the conversation's status. Every
+/// effect is an outbox row stored with the update's completion, so a redelivered or re-processed update
+/// acts once. Replies and buttons are checked against the provider who owns the conversation.
+/// </summary>
+public sealed partial class TelegramUpdateHandler(
+    ProviderStore providers,
+    TelegramLinkStore links,
+    WorkQueue queue,
+    WorkSignal signal,
+    SqlDialect dialect,
+    TimeProvider time,
+    ILogger<TelegramUpdateHandler> logger) : IInboxHandler
+{
+    public const string EventType = "telegram.update";
+    public const string NotePrefix = "note:";
+
+    public bool Handles(string eventType) => eventType == EventType;
+
+    public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        Update update;
+        try
+        {
+            update = JsonSerializer.Deserialize<Update>(item.Payload, JsonBotAPI.Options) ?? throw new JsonException("null update");
+        }
+        catch (JsonException ex)
+        {
+            return WorkOutcome.Fail("Unreadable Telegram update: " + ex.Message);
+        }
+
+        var effects = update switch
+        {
+            { Message: { } message } => await OnMessageAsync(update.Id, message, cancellationToken),
+            { CallbackQuery: { } query } => await OnCallbackAsync(update.Id, query, cancellationToken),
+            _ => [],
+        };
+
+        await using (var connection = await dialect.OpenAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            foreach (var effect in effects)
+            {
+                await queue.EnqueueAsync(effect, connection, transaction, cancellationToken);
+            }
+
+            await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (effects.Count > 0)
+        {
+            signal.Notify(WorkTable.Outbox);
+        }
+
+        return WorkOutcome.Done;
+    }
+
+    private async Task<List<OutboxMessage>> OnMessageAsync(int updateId, Message message, CancellationToken cancellationToken)
+    {
+        var chatId = message.Chat.Id;
+        var text = message.Text?.Trim();
+        OutboxMessage Answer(string answer) => new(TelegramMessageJob.Kind, $"telegram-answer:{updateId}", $"telegram:{chatId}",
+            new TelegramMessageJob(chatId, answer, message.Id).ToJson());
+
+        if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal) || text.StartsWith("/start@", StringComparison.Ordinal)))
+        {
+            return [Answer(await StartAsync(chatId, text, cancellationToken))];
+        }
+
+        if (message.ReplyToMessage is not { } repliedTo)
+        {
+            return [Answer(text is null
+                ? "I only pass on text. To answer a customer, reply to their notification with a text message."
+                : "To answer a customer, reply to their notification (swipe left on it, or choose Reply). Start the reply with \"note:\" to leave a private note for your team instead.")];
+        }
+
+        var (permission, link) = await links.CheckAsync(chatId, repliedTo.Id, cancellationToken);
+        if (permission != ChatPermission.Allowed)
+        {
+            LogRefused(chatId, repliedTo.Id, permission);
+            return [Answer(Refusal(permission))];
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [Answer("Only text replies can be passed on to the customer; send your answer as text (attachments are not supported).")];
+        }
+
+        var isNote = text.StartsWith(NotePrefix, StringComparison.OrdinalIgnoreCase);
+        var content = isNote ? text[NotePrefix.Length..].Trim() : text;
+        if (content.Length == 0)
+        {
+            return [Answer("The note is empty: write it after \"note:\".")];
+        }
+
+        var job = new ChatwootMessageJob(link!.AccountId, link.ConversationId, content, isNote, null, time.GetUtcNow().ToUnixTimeMilliseconds());
+        LogReply(chatId, link.AccountId, link.ConversationId, isNote);
+        return [new OutboxMessage(TelegramReplyJob.Kind, $"telegram-reply:{chatId}:{message.Id}", $"chatwoot:{link.AccountId}:{link.ConversationId}",
+            new TelegramReplyJob(job, chatId, message.Id).ToJson())];
+    }
+
+    private async Task<string> StartAsync(long chatId, string text, CancellationToken cancellationToken)
+    {
+        var chat = chatId.ToString(CultureInfo.InvariantCulture);
+        var parts = text.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2)
+        {
+            return $"Hello! This chat's id is {chat}.\nTo receive your customers' handoffs here, create a link code with the provider API "
+                + "(POST /api/v1/providers/me/telegram-link, or the command line: provider telegram-link) and open the link it gives you, "
+                + $"or set telegramChatId to {chat} in your notification config.";
+        }
+
+        var code = parts[1];
+        if (code.Length > 64 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            return "This link code is not valid. Create a new link with the provider API and open it.";
+        }
+
+        var result = await providers.LinkTelegramChatAsync(code, chatId, cancellationToken);
+        LogLink(chatId, result.Outcome);
+        return result.Outcome switch
+        {
+            TelegramLinkOutcome.Linked => "Linked. Handoffs of your customers' conversations will be notified in this chat (when your notification config says telegram). Reply to a notification to answer the customer.",
+            TelegramLinkOutcome.Expired => "This link has expired. Create a new one with the provider API and open it within its lifetime.",
+            TelegramLinkOutcome.AlreadyUsed => "This link was already used by another chat. Create a new one to link this chat.",
+            _ => "This link code is unknown. Create a new link with the provider API and open it.",
+        };
+    }
+
+    private async Task<List<OutboxMessage>> OnCallbackAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Message is not { } message)
+        {
+            return [];
+        }
+
+        var chatId = message.Chat.Id;
+        var status = query.Data switch
+        {
+            TelegramNotificationChannel.ResolveData => "resolved",
+            TelegramNotificationChannel.BackToBotData => "pending",
+            _ => null,
+        };
+        var (permission, link) = status is null ? (ChatPermission.UnknownMessage, null) : await links.CheckAsync(chatId, message.Id, cancellationToken);
+        if (permission != ChatPermission.Allowed)
+        {
+            LogRefused(chatId, message.Id, permission);
+            return [new OutboxMessage(TelegramMessageJob.Kind, $"telegram-answer:{updateId}", $"telegram:{chatId}",
+                new TelegramMessageJob(chatId, Refusal(permission), message.Id).ToJson())];
+        }
+
+        return [new OutboxMessage(TelegramCallbackJob.Kind, $"telegram-callback:{query.Id}", $"chatwoot:{link!.AccountId}:{link.ConversationId}",
+            new TelegramCallbackJob(query.Id, chatId, message.Id, link.AccountId, link.ConversationId, status!).ToJson())];
+    }
+
+    public static string Refusal(ChatPermission permission) => permission switch
+    {
+        ChatPermission.UnknownMessage => "That message is not a handoff notification, so I don't know which conversation you mean. Reply to the notification itself.",
+        ChatPermission.ChatNotLinked => "This chat is no longer the chat linked to the provider account this conversation belongs to, so it cannot answer it.",
+        ChatPermission.NotTheirs => "This conversation is no longer yours: it was handed to another provider.",
+        ChatPermission.Resolved => "This conversation is resolved. Reopen it in Chatwoot first if the customer needs an answer.",
+        _ => "This action is not possible.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: link attempt {Outcome}")]
+    private partial void LogLink(long chatId, TelegramLinkOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: action on message {MessageId} refused ({Permission})")]
+    private partial void LogRefused(long chatId, long messageId, ChatPermission permission);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: reply queued for conversation {AccountId}/{ConversationId} (private note: {IsNote})")]
+    private partial void LogReply(long chatId, long accountId, long conversationId, bool isNote);
+}

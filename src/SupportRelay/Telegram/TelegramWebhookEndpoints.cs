@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SupportRelay.Chatwoot;
+using SupportRelay.Inbox;
+using SupportRelay.Operations;
+
+namespace SupportRelay.Telegram;
+
+/// <summary>
+/// <c>POST /api/v1/webhooks/telegram</c>: check <c>X-Telegram-Bot-Api-Secret-Token</c> in constant time,
+/// store the update once per <c>update_id</c>, answer 200 at once (a non-200 makes Telegram retry).
+/// </summary>
+public static class TelegramWebhookEndpoints
+{
+    public const string Source = "telegram";
+    public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
+            .MapPost("/telegram", ReceiveAsync)
+            .WithSummary("Receives Telegram Bot API updates")
+            .WithDescription("Requires X-Telegram-Bot-Api-Secret-Token equal to Telegram:WebhookSecret (every update is refused while it is unset). Each update is stored once per update_id.")
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<Results<Ok<WebhookAccepted>, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request,
+        InboxStore inbox,
+        IOptionsMonitor<TelegramOptions> options,
+        SupportRelayMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (string.IsNullOrEmpty(settings.WebhookSecret))
+        {
+            metrics.WebhookRejected(Source, "not_configured");
+            return Problem(StatusCodes.Status401Unauthorized, "Webhook secret not configured", "Telegram:WebhookSecret is not set, so every update is refused.");
+        }
+
+        if (!SecretMatches(request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
+        {
+            metrics.WebhookRejected(Source, "bad_secret");
+            return Problem(StatusCodes.Status401Unauthorized, "Bad secret token", $"{SecretHeader} is missing or wrong.");
+        }
+
+        var body = await ReadBodyAsync(request, settings.MaxWebhookBytes, cancellationToken);
+        if (body is null)
+        {
+            metrics.WebhookRejected(Source, "too_large");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"An update may be at most {settings.MaxWebhookBytes} bytes.");
+        }
+
+        long updateId;
+        long? chatId;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("update_id", out var id) || id.ValueKind != JsonValueKind.Number
+                || !id.TryGetInt64(out updateId) || updateId < 0)
+            {
+                metrics.WebhookRejected(Source, "invalid_update");
+                return Problem(StatusCodes.Status400BadRequest, "Invalid update", "The body must be a JSON object with a non-negative integer 'update_id'.");
+            }
+
+            chatId = ChatIdOf(root);
+        }
+        catch (JsonException ex)
+        {
+            metrics.WebhookRejected(Source, "malformed_json");
+            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+        }
+
+        var stored = await inbox.StoreAsync(Source, updateId.ToString(CultureInfo.InvariantCulture), TelegramUpdateHandler.EventType,
+            chatId is null ? null : $"telegram:{chatId.Value.ToString(CultureInfo.InvariantCulture)}", Encoding.UTF8.GetString(body), cancellationToken);
+        metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");
+        return TypedResults.Ok(new WebhookAccepted(stored ? "accepted" : "duplicate"));
+    }
+
+    /// <summary>Constant-time comparison of hashes, so neither the content nor the length of the secret leaks.</summary>
+    public static bool SecretMatches(string? given, string expected) =>
+        !string.IsNullOrEmpty(given)
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    /// <summary>The chat of a message or of a button's message: updates of one chat are handled in order.</summary>
+    public static long? ChatIdOf(JsonElement update)
+    {
+        foreach (var path in new[] { new[] { "message", "chat" }, new[] { "callback_query", "message", "chat" }, new[] { "edited_message", "chat" } })
+        {
+            var element = update;
+            foreach (var name in path)
+            {
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+                {
+                    element = default;
+                    break;
+                }
+            }
+
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.TryGetInt64(out var chat))
+            {
+                return chat;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}

@@ -1,0 +1,310 @@
+using System.Net;
+using SupportRelay.Telegram;
+using SupportRelay.Tests.Infrastructure;
+
+namespace SupportRelay.Tests.Telegram;
+
+/// <summary>The Telegram bridge: the webhook's guard, linking, replies and notes into Chatwoot, buttons, polling.</summary>
+public abstract class TelegramBridgeTests(DatabaseKind database)
+{
+    private readonly DatabaseKind _database = database;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Task<NotificationScenario> Start(IDictionary<string, string?>? settings = null) => NotificationScenario.StartAsync(_database, settings);
+
+    /// <summary>A provider on Telegram notified of conversation 42; returns the notification's message id.</summary>
+    private static async Task<int> NotifiedAsync(NotificationScenario s)
+    {
+        await s.ConfigureProviderAsync("telegram");
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
+        await s.WaitForNotificationAsync();
+        await s.Chatwoot.WaitIdleAsync();
+        return (int)(await s.Chatwoot.QueryAsync<long>("SELECT message_id FROM telegram_message_links")).Single();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-secret")]
+    [InlineData("")]
+    public async Task A_missing_or_wrong_secret_is_401(string? secret)
+    {
+        await using var s = await Start();
+
+        var response = await s.SendUpdateAsync(NotificationScenario.TextMessage(1, "/start"), secret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await s.Chatwoot.QueryAsync<string>("SELECT event_key FROM webhook_inbox"));
+    }
+
+    [Fact]
+    public async Task Without_a_configured_secret_every_update_is_refused()
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Telegram:WebhookSecret"] = "" });
+
+        var response = await s.SendUpdateAsync(NotificationScenario.TextMessage(1, "/start"), secret: "");
+        var withSomething = await s.SendUpdateAsync(NotificationScenario.TextMessage(1, "/start"), secret: "anything");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withSomething.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[]")]
+    [InlineData("{\"message\":{}}")]
+    [InlineData("{\"update_id\":\"12\"}")]
+    public async Task A_malformed_update_is_400(string body)
+    {
+        await using var s = await Start();
+
+        var response = await s.SendRawUpdateAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_update_of_a_kind_we_do_not_use_is_acknowledged_and_ignored()
+    {
+        await using var s = await Start();
+
+        var response = await s.SendRawUpdateAsync("""{"update_id": 5, "my_chat_member": {"chat": {"id": 3}}}""");
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(s.Sent());
+    }
+
+    [Fact]
+    public async Task A_duplicate_update_is_handled_once()
+    {
+        await using var s = await Start();
+        var update = NotificationScenario.TextMessage(555, "/start", updateId: 77_001);
+
+        var first = await s.SendUpdateAsync(update);
+        var second = await s.SendUpdateAsync(update);
+        await s.WaitForAnswerAsync(555);
+        await s.Chatwoot.WaitIdleAsync();
+        await Task.Delay(200, Ct);
+
+        Assert.Equal("accepted", NotificationScenario.Json(await first.Content.ReadAsStringAsync(Ct)).GetProperty("status").GetString());
+        Assert.Equal("duplicate", NotificationScenario.Json(await second.Content.ReadAsStringAsync(Ct)).GetProperty("status").GetString());
+        Assert.Single(s.AnswersTo(555));
+    }
+
+    [Fact]
+    public async Task Start_with_a_code_links_the_chat_and_a_bare_start_tells_the_chat_id()
+    {
+        await using var s = await Start();
+        await s.Chatwoot.QueryAsync<long>(
+            """
+            INSERT INTO providers (pubkey, created_at) VALUES (@p, 0);
+            INSERT INTO notification_configs (provider_pubkey, notify_via, telegram_chat_id, updated_at) VALUES (@p, 'telegram', 1, 0);
+            INSERT INTO telegram_link_codes (code, provider_pubkey, created_at, expires_at) VALUES ('code_ABC-123', @p, 0, 99999999999999);
+            SELECT 1
+            """, new { p = NotificationScenario.Provider });
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(31337, "/start"));
+        var bare = await s.WaitForAnswerAsync(31337);
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(31337, "/start code_ABC-123"));
+        var linked = await s.WaitForAnswerAsync(31337, 2);
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(4444, "/start code_ABC-123"));
+        var reused = await s.WaitForAnswerAsync(4444);
+
+        Assert.Contains("31337", bare, StringComparison.Ordinal);
+        Assert.StartsWith("Linked", linked, StringComparison.Ordinal);
+        Assert.Contains("already used", reused, StringComparison.Ordinal);
+        Assert.Equal(31337L, (await s.Chatwoot.QueryAsync<long>("SELECT telegram_chat_id FROM notification_configs")).Single());
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_notification_is_posted_to_the_conversation_and_confirmed()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "Hi, I'm restarting your VM <now> & will confirm", replyTo: notification));
+        var posted = (await s.Chatwoot.WaitForPostsAsync(1)).Single().Json;
+        var confirmation = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+
+        Assert.Equal("Hi, I'm restarting your VM <now> & will confirm", posted.GetProperty("content").GetString());
+        Assert.Equal("outgoing", posted.GetProperty("message_type").GetString());
+        Assert.False(posted.GetProperty("private").GetBoolean());
+        Assert.Contains("Sent to the customer", confirmation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reply_starting_with_note_becomes_a_private_note()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "Note: customer is on the legacy plan", replyTo: notification));
+        var posted = (await s.Chatwoot.WaitForPostsAsync(1)).Single().Json;
+
+        Assert.Equal("customer is on the legacy plan", posted.GetProperty("content").GetString());
+        Assert.True(posted.GetProperty("private").GetBoolean());
+        Assert.Contains("Private note", await s.WaitForAnswerAsync(NotificationScenario.ProviderChat), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reply_from_a_chat_that_no_longer_owns_the_conversation_is_refused()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        // The provider linked another chat since: the old chat may not answer any more.
+        await s.ConfigureProviderAsync("telegram", chatId: 999);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "let me answer", replyTo: notification));
+        var answer = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Contains("no longer the chat linked", answer, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+    }
+
+    [Fact]
+    public async Task Another_chat_replying_with_the_same_message_id_reaches_nothing()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(777, "I am someone else", replyTo: notification));
+        var answer = await s.WaitForAnswerAsync(777);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Contains("not a handoff notification", answer, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+    }
+
+    [Fact]
+    public async Task A_conversation_handed_to_another_provider_is_not_theirs_any_more()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "resolved", "open"));
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "resolved",
+            customAttributes: new System.Text.Json.Nodes.JsonObject { ["provider_pubkey"] = new string('b', 64) }));
+        await s.Chatwoot.WaitIdleAsync();
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "answer", replyTo: notification));
+        var answer = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+
+        Assert.Contains("no longer yours", answer, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_resolved_conversation_says_so()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "resolved", "open"));
+        await s.Chatwoot.WaitIdleAsync();
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "late answer", replyTo: notification));
+
+        Assert.Contains("resolved", await s.WaitForAnswerAsync(NotificationScenario.ProviderChat), StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+    }
+
+    [Fact]
+    public async Task Text_that_replies_to_nothing_gets_a_hint_and_a_photo_gets_text_only()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "hello?"));
+        var hint = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, null, replyTo: notification, messageId: 78));
+        var textOnly = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
+
+        Assert.Contains("reply to their notification", hint, StringComparison.Ordinal);
+        Assert.Contains("text", textOnly, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+    }
+
+    [Fact]
+    public async Task When_chatwoot_is_down_the_reply_is_queued_retried_and_not_lost()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        s.Chatwoot.Chatwoot.On("POST", $"/api/v1/accounts/{ChatwootScenario.AccountId}/conversations/*/messages", FakeResponse.Json(new { error = "down" }, 503));
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "I'm on it", replyTo: notification));
+        var queued = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        s.Chatwoot.Chatwoot.On("POST", $"/api/v1/accounts/{ChatwootScenario.AccountId}/conversations/*/messages", r => FakeResponse.Json(new { id = 1, content = "x" }));
+        var confirmation = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
+
+        Assert.Contains("queued", queued, StringComparison.Ordinal);
+        Assert.Contains("Sent to the customer", confirmation, StringComparison.Ordinal);
+        await s.Chatwoot.WaitIdleAsync();
+        Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'telegram.reply'")).Single());
+    }
+
+    [Theory]
+    [InlineData("status:resolved", "resolved")]
+    [InlineData("status:pending", "pending")]
+    public async Task The_buttons_set_the_status_and_confirm(string data, string status)
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.Button(NotificationScenario.ProviderChat, notification, data));
+        var toggle = (await s.Chatwoot.Chatwoot.WaitForAsync("POST", "/toggle_status")).Single(r => r.Path.Contains("toggle_status", StringComparison.Ordinal));
+        var confirmation = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.Telegram.WaitForAsync("POST", "/answerCallbackQuery");
+
+        Assert.Equal(status, toggle.Json.GetProperty("status").GetString());
+        Assert.Contains("#42", confirmation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_button_pressed_in_a_chat_that_does_not_own_the_conversation_changes_nothing()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        await s.ConfigureProviderAsync("telegram", chatId: 999);
+
+        await s.SendUpdateAsync(NotificationScenario.Button(NotificationScenario.ProviderChat, notification, "status:resolved"));
+        await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Empty(s.Chatwoot.Toggled());
+    }
+
+    [Fact]
+    public async Task Polling_mode_feeds_getUpdates_into_the_same_inbox()
+    {
+        var telegram = 0;
+        await using var s = await Start(new Dictionary<string, string?> { ["Telegram:Mode"] = "polling", ["Telegram:PollingTimeout"] = "00:00:00" });
+        s.Telegram.On("POST", "/bot*/getUpdates", r => Interlocked.Increment(ref telegram) == 1
+            ? new FakeResponse(200, """{"ok":true,"result":[{"update_id":123,"message":{"message_id":5,"date":1764000000,"chat":{"id":8080,"type":"private"},"text":"/start"}}]}""")
+            : new FakeResponse(200, """{"ok":true,"result":[]}""", Delay: TimeSpan.FromMilliseconds(200)));
+        s.Chatwoot.App.Start();
+
+        var answer = await s.WaitForAnswerAsync(8080);
+
+        Assert.Contains("8080", answer, StringComparison.Ordinal);
+        Assert.NotEmpty(s.Telegram.Received("POST", "/deleteWebhook"));
+        Assert.Contains(s.Telegram.Received("POST", "/getUpdates"), r => r.Body.Contains("\"offset\":124", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Setup_registers_the_webhook_with_its_secret()
+    {
+        await using var s = await Start();
+        var bot = (TelegramBot)s.Chatwoot.App.Services.GetService(typeof(TelegramBot))!;
+
+        await bot.SetWebhookAsync(new Uri("https://relay.example.com/api/v1/webhooks/telegram"), NotificationScenario.TelegramSecret, Ct);
+
+        var body = s.Telegram.Received("POST", "/setWebhook").Single().Json;
+        Assert.Equal("https://relay.example.com/api/v1/webhooks/telegram", body.GetProperty("url").GetString());
+        Assert.Equal(NotificationScenario.TelegramSecret, body.GetProperty("secret_token").GetString());
+    }
+}
+
+public sealed class TelegramBridgeTestsOnSqlite() : TelegramBridgeTests(DatabaseKind.Sqlite);
+
+public sealed class TelegramBridgeTestsOnPostgres() : TelegramBridgeTests(DatabaseKind.Postgres);
