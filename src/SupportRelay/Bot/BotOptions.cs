@@ -27,7 +27,7 @@ public sealed class BotOptions
     [Range(1, 100)]
     public int MaxRepliesPerMinute { get; set; } = 5;
 
-    /// <summary>Longest reply posted, in characters (text elements).</summary>
+    /// <summary>Longest reply posted, in UTF-16 characters (what Chatwoot counts); cuts fall between text elements.</summary>
     [Range(200, 20000)]
     public int MaxReplyLength { get; set; } = 3000;
 

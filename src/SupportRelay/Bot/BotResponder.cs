@@ -162,8 +162,8 @@ public sealed partial class BotResponder(
             tail.Append("\n\n").Append(settings.HumanHint);
         }
 
-        var room = Math.Max(100, settings.MaxReplyLength - new System.Globalization.StringInfo(tail.ToString()).LengthInTextElements);
-        return TextCut.Truncate(answer.Trim(), room) + tail;
+        var room = Math.Max(100, settings.MaxReplyLength - tail.Length);
+        return TextCut.AtBoundary(answer, room) + tail;
     }
 
     private BotDecision HandOff(string reason) =>

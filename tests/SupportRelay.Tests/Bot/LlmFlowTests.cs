@@ -90,6 +90,22 @@ public abstract class LlmFlowTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task A_long_answer_is_cut_cleanly_and_keeps_its_sources()
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Bot:MaxReplyLength"] = "600" }, withLlm: true);
+        var answer = string.Concat(Enumerable.Repeat("Redémarrez la machine 🚀 depuis la console. ", 60));
+        s.LlmAnswers(System.Text.Json.JsonSerializer.Serialize(new { answered = true, answer, sources = new[] { "1" } }));
+
+        await s.SendAsync(s.Message(Question));
+        var content = (await s.WaitForPostsAsync(1))[0].Json.GetProperty("content").GetString()!;
+
+        Assert.True(content.Length <= 600, $"{content.Length} characters");
+        Assert.Contains("console.\n\nSources:\n- [Restart a virtual machine](", content, StringComparison.Ordinal);
+        Assert.EndsWith("Reply \"agent\" to talk to a person.", content, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uFFFD', content);
+    }
+
+    [Fact]
     public async Task When_the_model_says_the_articles_do_not_answer_the_conversation_is_handed_off()
     {
         await using var s = await Start(withLlm: true);
