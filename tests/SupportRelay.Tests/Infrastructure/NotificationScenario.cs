@@ -214,7 +214,7 @@ public sealed class NotificationScenario : IAsyncDisposable
         return await SendRawUpdateAsync(update.ToJsonString(), secret);
     }
 
-    public async Task<HttpResponseMessage> SendRawUpdateAsync(string body, string? secret = TelegramSecret)
+    public async Task<HttpResponseMessage> SendRawUpdateAsync(string body, string? secret = TelegramSecret, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/telegram") { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -223,7 +223,7 @@ public sealed class NotificationScenario : IAsyncDisposable
             request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
         }
 
-        return await Client.SendAsync(request);
+        return await (client ?? Client).SendAsync(request);
     }
 
     /// <summary>Plain-text answers the bot sent to a chat (no buttons), in order.</summary>

@@ -72,6 +72,62 @@ public abstract class ReplicaTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task Status_changes_and_telegram_replies_spread_over_two_replicas_act_exactly_once()
+    {
+        await using var n = await NotificationScenario.StartAsync(database);
+        await n.ConfigureProviderAsync("telegram");
+        var s = n.Chatwoot;
+        await using var second = SecondReplica(s);
+        using var secondClient = second.CreateClient();
+        var clients = new[] { s.Client, secondClient };
+        const int Conversations = 60;
+
+        // Each conversation is opened by a person: the status webhook, Chatwoot's redelivery of it to the
+        // other replica, and the conversation_updated twin to either.
+        var sends = new List<Task<HttpResponseMessage>>();
+        for (var c = 1; c <= Conversations; c++)
+        {
+            var delivery = Guid.NewGuid().ToString();
+            var change = NotificationScenario.StatusChange(2000 + c, "open", "pending");
+            sends.Add(s.SendAsync(change, delivery, client: clients[c % 2]));
+            sends.Add(s.SendAsync(change, delivery, client: clients[(c + 1) % 2]));
+            sends.Add(s.SendAsync(NotificationScenario.StatusChange(2000 + c, "open", "pending", "conversation_updated"), client: clients[c / 2 % 2]));
+        }
+
+        Assert.All(await Task.WhenAll(sends), r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        await n.WaitForNotificationAsync(Conversations);
+        await s.WaitIdleAsync(TimeSpan.FromSeconds(30));
+
+        var notifications = n.Notifications();
+        Assert.Equal(Conversations, notifications.Count);
+        Assert.Equal(Conversations, notifications.Select(r => r.Json.GetProperty("text").GetString()).Distinct().Count());
+
+        // The provider answers each notification; Telegram delivers each update to both replicas.
+        var messageIds = await s.QueryAsync<(long MessageId, long ConversationId)>("SELECT message_id, conversation_id FROM telegram_message_links");
+        Assert.Equal(Conversations, messageIds.Count);
+        var updates = new List<Task<HttpResponseMessage>>();
+        var i = 0;
+        foreach (var (messageId, conversationId) in messageIds)
+        {
+            var update = NotificationScenario.TextMessage(NotificationScenario.ProviderChat, $"Answer for {conversationId}", replyTo: (int)messageId,
+                messageId: 10_000 + i, updateId: n.NextUpdateId()).ToJsonString();
+            updates.Add(n.SendRawUpdateAsync(update, client: clients[i % 2]));
+            updates.Add(n.SendRawUpdateAsync(update, client: clients[(i + 1) % 2]));
+            i++;
+        }
+
+        Assert.All(await Task.WhenAll(updates), r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        await s.Chatwoot.WaitForAsync(all => all.Count(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)) >= Conversations, TimeSpan.FromSeconds(60));
+        await s.WaitIdleAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(500, Ct);
+
+        var posts = s.Chatwoot.Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Conversations, posts.Count);
+        Assert.All(posts, p => Assert.Contains($"Answer for {p.Path.Split('/')[6]}", p.Json.GetProperty("content").GetString()!, StringComparison.Ordinal));
+        Assert.Equal(Conversations, n.Notifications().Count);
+    }
+
+    [Fact]
     public async Task Work_claimed_by_a_replica_that_stops_is_finished_by_the_other()
     {
         await using var s = await ChatwootScenario.StartAsync(withLlm: true, database: database);
