@@ -259,6 +259,12 @@ internal static class ServiceBenchmarks
         public override async ValueTask DisposeAsync()
         {
             await base.DisposeAsync();
+            if (Environment.GetEnvironmentVariable("SUPPORTRELAY_BENCH_KEEP_DB") is { Length: > 0 })
+            {
+                Console.Error.WriteLine($"database kept: {_database}");
+                return;
+            }
+
             foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(_database + suffix);

@@ -19,8 +19,8 @@ namespace SupportRelay.Retrieval;
 /// term any article contains. Unlike the raw
 /// score it does not grow with the question's length, so one threshold
 /// (<see cref="RetrievalDefaults.MinConfidence"/>) works for every question. The context terms of a
-/// follow-up count half: "and how long are they kept?" is about the backups asked of before, but a
-/// follow-up on a new subject ("and the weather?") still falls below the threshold.
+/// follow-up count half, and only when they raise it: "and how long are they kept?" is about the backups
+/// asked of before, but a follow-up on a new subject ("and the weather?") still falls below the threshold.
 /// </param>
 public sealed record SearchHit(Article Article, double Score, double Confidence);
 
@@ -181,8 +181,18 @@ public sealed class ArticleIndex : IDisposable
         {
             return [];
         }
-        var confidences = Confidences(topDocs.ScoreDocs, SubjectTerms(question, questionTerms),
-            contextTerms.Count == 0 ? [] : SubjectTerms(context!, contextTerms, fallBackToAll: false));
+        var subject = SubjectTerms(question, questionTerms);
+        var confidences = Confidences(topDocs.ScoreDocs, subject, []);
+        if (contextTerms.Count > 0)
+        {
+            // The context may only help: words of earlier messages that this article lacks say nothing
+            // against it for the question asked now.
+            var withContext = Confidences(topDocs.ScoreDocs, subject, SubjectTerms(context!, contextTerms, fallBackToAll: false));
+            for (var i = 0; i < confidences.Length; i++)
+            {
+                confidences[i] = Math.Max(confidences[i], withContext[i]);
+            }
+        }
         var hits = new SearchHit[topDocs.ScoreDocs.Length];
         for (var i = 0; i < hits.Length; i++)
         {
@@ -267,6 +277,13 @@ public sealed class ArticleIndex : IDisposable
             {
                 documentFrequency = Math.Max(documentFrequency, _reader.DocFreq(new Term(field, term)));
             }
+            // A number no article contains is the customer's own (an order, an app, a port): it says
+            // nothing about whether the articles cover the question. A number an article has ("502") counts.
+            if (documentFrequency == 0 && term.All(char.IsAsciiDigit))
+            {
+                continue;
+            }
+
             // A word no article contains weighs as much as the rarest word an article does: without the
             // cap a portal of three articles would hand off every question with one unknown word in it.
             var weightedDf = Math.Max(documentFrequency, 1);

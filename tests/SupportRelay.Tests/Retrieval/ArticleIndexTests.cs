@@ -136,6 +136,46 @@ public sealed class ArticleIndexTests
     }
 
     [Fact]
+    public void A_follow_up_is_confident_through_its_context_and_an_unrelated_one_is_not()
+    {
+        using var index = ArticleIndex.Build(Articles, "en");
+        const string Context = "How do I restore a PostgreSQL backup?";
+
+        var followUp = index.Search("and how long are they kept?", 3, Context);
+        var unrelated = index.Search("and what about the weather in Lisbon tomorrow?", 3, Context);
+
+        Assert.True(followUp[0].Confidence > index.Search("and how long are they kept?", 3)[0].Confidence);
+        Assert.True(followUp[0].Confidence >= RetrievalDefaults.MinConfidence);
+        Assert.True(unrelated.Count == 0 || unrelated[0].Confidence < RetrievalDefaults.MinConfidence);
+    }
+
+    [Fact]
+    public void Context_never_lowers_the_confidence_of_the_question_asked_now()
+    {
+        using var index = ArticleIndex.Build(Articles, "en");
+
+        var alone = index.Search("custom domain CNAME", 1)[0].Confidence;
+        var withContext = index.Search("custom domain CNAME", 1, "zorblax quuxification frobnicator")[0].Confidence;
+
+        Assert.Equal(alone, withContext, 6);
+    }
+
+    [Fact]
+    public void Unknown_numbers_say_nothing_but_known_ones_count()
+    {
+        var articles = Articles.Append(new Article("502", "Bad gateway", "A 502 error means the app did not answer the router in time.")).ToArray();
+        using var index = ArticleIndex.Build(articles, "en");
+
+        var plain = index.Search("custom domain CNAME", 1)[0].Confidence;
+        var withOrderNumber = index.Search("custom domain CNAME for app 918273", 1)[0].Confidence;
+        var errorCode = index.Search("why do I get a 502", 1)[0];
+
+        Assert.Equal(plain, withOrderNumber, 6);
+        Assert.Equal("502", errorCode.Article.Id);
+        Assert.True(errorCode.Confidence >= RetrievalDefaults.MinConfidence);
+    }
+
+    [Fact]
     public void French_questions_find_French_articles()
     {
         Article[] articles =
