@@ -6,7 +6,7 @@ if (CommandLineApp.IsCommand(args))
     return await CommandLineApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args is ["serve", .. var rest] ? rest : args);
 builder.AddSupportRelay();
 
 var app = builder.Build();

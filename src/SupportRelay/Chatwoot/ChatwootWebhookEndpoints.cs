@@ -20,6 +20,9 @@ public static class ChatwootWebhookEndpoints
 {
     public const string Source = "chatwoot";
 
+    /// <summary>Chatwoot sends a UUID; anything much longer is not Chatwoot.</summary>
+    private const int MaxDeliveryIdLength = 200;
+
     public static IEndpointRouteBuilder MapChatwootWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
@@ -88,7 +91,14 @@ public static class ChatwootWebhookEndpoints
 
         using (document)
         {
-            var envelope = ChatwootPayload.ReadEnvelope(document.RootElement, request.Headers["X-Chatwoot-Delivery"].ToString(), body, out var problem);
+            var delivery = request.Headers["X-Chatwoot-Delivery"].ToString();
+            if (delivery.Length > MaxDeliveryIdLength)
+            {
+                metrics.WebhookRejected(Source, "invalid_event");
+                return Problem(StatusCodes.Status400BadRequest, "Invalid event", $"X-Chatwoot-Delivery may be at most {MaxDeliveryIdLength} characters.");
+            }
+
+            var envelope = ChatwootPayload.ReadEnvelope(document.RootElement, delivery, body, out var problem);
             if (envelope is null)
             {
                 metrics.WebhookRejected(Source, "invalid_event");

@@ -188,6 +188,26 @@ public abstract class ChatwootWebhookTests(DatabaseKind database) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task An_oversized_delivery_id_is_refused()
+    {
+        var response = await _scenario.SendAsync(_scenario.Message("hi"), deliveryId: new string('d', 500));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Invalid event");
+        Assert.Contains("X-Chatwoot-Delivery", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await StoredAsync());
+    }
+
+    [Fact]
+    public async Task Deeply_nested_json_is_a_bad_request_not_a_crash()
+    {
+        var body = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
+
+        var response = await _scenario.SendRawAsync(body, Guid.NewGuid().ToString());
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Malformed JSON");
+    }
+
+    [Fact]
     public async Task Numbers_sent_as_strings_are_accepted()
     {
         var body = """{"event":"message_created","id":"77","content":"hi","message_type":0,"private":false,"conversation":{"id":"42","status":"pending"},"account":{"id":"7"}}""";
