@@ -48,6 +48,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
+    /// <summary>A connection to this service's database, whichever dialect it runs on.</summary>
+    public Task<System.Data.Common.DbConnection> OpenDatabaseAsync() =>
+        Services.GetRequiredService<SupportRelay.Storage.SqlDialect>().OpenAsync(TestContext.Current.CancellationToken);
+
     /// <summary>Starts the host now (migrations run, workers start).</summary>
     public AppFactory Start()
     {

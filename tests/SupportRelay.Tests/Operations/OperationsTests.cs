@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
-using Microsoft.Data.Sqlite;
 using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Operations;
@@ -9,26 +7,6 @@ namespace SupportRelay.Tests.Operations;
 public sealed class OperationsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task Readyz_is_200_when_the_database_is_migrated_and_503_when_it_is_not()
-    {
-        await using var app = new AppFactory();
-        var client = app.CreateClient();
-
-        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-
-        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath}"))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)", cancellationToken: Ct));
-        }
-
-        var notReady = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
-        Assert.Equal("application/problem+json", notReady.Content.Headers.ContentType?.MediaType);
-    }
 
     [Fact]
     public async Task The_openapi_document_describes_every_endpoint_its_errors_and_the_signature_headers()

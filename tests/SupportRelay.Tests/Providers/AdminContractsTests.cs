@@ -3,12 +3,16 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
+using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
 
-public sealed class AdminContractsTests
+public abstract class AdminContractsTests(DatabaseKind database)
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     private const string Key = "4f16b64a096a48252fc4d9a11393778d84e95fcf6868b72b9d2b344d4b103386";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -126,3 +130,7 @@ public sealed class AdminContractsTests
         Assert.Contains("Admin:ApiToken", error.ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class AdminContractsTestsOnSqlite() : AdminContractsTests(DatabaseKind.Sqlite);
+
+public sealed class AdminContractsTestsOnPostgres() : AdminContractsTests(DatabaseKind.Postgres);

@@ -1,14 +1,17 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SupportRelay.Providers;
+using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
 
-public sealed class NotificationConfigTests
+public abstract class NotificationConfigTests(DatabaseKind database)
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -35,7 +38,7 @@ public sealed class NotificationConfigTests
         Assert.Equal(JsonValueKind.Null, config.GetProperty("telegramChatId").ValueKind);
         Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), config.GetProperty("updatedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
 
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        await using var connection = await app.OpenDatabaseAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM providers WHERE pubkey = @key", new { key = signer.PublicKeyHex }, cancellationToken: Ct)));
     }
@@ -206,3 +209,7 @@ public sealed class NotificationConfigTests
         Assert.Equal(["chatwootPortalSlug", "notifyEmail", "notifyPhone"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 }
+
+public sealed class NotificationConfigTestsOnSqlite() : NotificationConfigTests(DatabaseKind.Sqlite);
+
+public sealed class NotificationConfigTestsOnPostgres() : NotificationConfigTests(DatabaseKind.Postgres);

@@ -4,12 +4,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
+using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
 
-public sealed class NotificationTestEndpointTests
+public abstract class NotificationTestEndpointTests(DatabaseKind database)
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     [Fact]
     public async Task Without_a_config_the_test_is_404()
     {
@@ -74,3 +78,7 @@ public sealed class NotificationTestEndpointTests
         }
     }
 }
+
+public sealed class NotificationTestEndpointTestsOnSqlite() : NotificationTestEndpointTests(DatabaseKind.Sqlite);
+
+public sealed class NotificationTestEndpointTestsOnPostgres() : NotificationTestEndpointTests(DatabaseKind.Postgres);

@@ -10,8 +10,11 @@ using static SupportRelay.Tests.Providers.ProviderTestKit;
 namespace SupportRelay.Tests.Providers;
 
 /// <summary>The provider command line against the in-process server: every call is signed by RequestSigningHandler.</summary>
-public sealed class ProviderCommandsTests : IDisposable
+public abstract class ProviderCommandsTests(DatabaseKind database) : IDisposable
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     private readonly string _directory = Directory.CreateTempSubdirectory("supportrelay-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -198,3 +201,7 @@ public sealed class ProviderCommandsTests : IDisposable
         }
     }
 }
+
+public sealed class ProviderCommandsTestsOnSqlite() : ProviderCommandsTests(DatabaseKind.Sqlite);
+
+public sealed class ProviderCommandsTestsOnPostgres() : ProviderCommandsTests(DatabaseKind.Postgres);

@@ -19,7 +19,12 @@ internal static class ProviderTestKit
     /// <summary>A clock at the real time, so requests signed with it are also fresh for Kestrel-facing code.</summary>
     public static FakeTimeProvider Clock() => new(DateTimeOffset.UtcNow);
 
-    public static AppFactory App(FakeTimeProvider clock, IDictionary<string, string?>? settings = null, string? databasePath = null)
+    /// <summary>
+    /// The service on <paramref name="database"/>; with <paramref name="sameDatabaseAs"/>, on that factory's
+    /// database (a restart).
+    /// </summary>
+    public static AppFactory App(FakeTimeProvider clock, IDictionary<string, string?>? settings = null,
+        DatabaseKind database = DatabaseKind.Sqlite, AppFactory? sameDatabaseAs = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -34,7 +39,18 @@ internal static class ProviderTestKit
             all[key] = value;
         }
 
-        return new AppFactory(all, databasePath, clock);
+        if (sameDatabaseAs is not null)
+        {
+            foreach (var key in new[] { "Database:Provider", "ConnectionStrings:Postgres" })
+            {
+                if (sameDatabaseAs.Settings.TryGetValue(key, out var value))
+                {
+                    all[key] = value;
+                }
+            }
+        }
+
+        return new AppFactory(all, sameDatabaseAs?.DatabasePath, clock, sameDatabaseAs?.Database ?? database);
     }
 
     /// <summary>An HttpClient whose every request is signed by <paramref name="signer"/>, through the production handler.</summary>

@@ -3,7 +3,6 @@ using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
 using SupportRelay.Tests.Infrastructure;
@@ -11,8 +10,11 @@ using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
 
-public sealed class SignedRequestAuthenticationTests
+public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -175,15 +177,15 @@ public sealed class SignedRequestAuthenticationTests
     {
         var clock = Clock();
         var headers = RequestSigner.Generate(clock).Sign("POST", TelegramLinkPath, []);
-        string databasePath;
+        AppFactory previous;
         await using (var before = App(clock).Start())
         {
-            databasePath = before.DatabasePath;
+            previous = before;
             var first = await before.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, headers), Ct);
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        await using var after = App(clock, databasePath: databasePath);
+        await using var after = App(clock, sameDatabaseAs: previous);
         var replay = await after.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, headers), Ct);
 
         await replay.AssertProblemAsync(HttpStatusCode.Unauthorized, "replayed-nonce");
@@ -219,7 +221,7 @@ public sealed class SignedRequestAuthenticationTests
         await app.SignedClient(signer).PostPathAsync(TelegramLinkPath);
 
         Assert.Equal(HttpStatusCode.OK, reused.StatusCode);
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        await using var connection = await app.OpenDatabaseAsync();
         var stored = await connection.QueryAsync<string>(new CommandDefinition("SELECT nonce FROM request_nonces", cancellationToken: Ct));
         Assert.DoesNotContain(nonce.ToString("D"), stored);
         Assert.Single(stored);
@@ -345,3 +347,7 @@ public sealed class SignedRequestAuthenticationTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetPathAsync("/healthz")).StatusCode);
     }
 }
+
+public sealed class SignedRequestAuthenticationTestsOnSqlite() : SignedRequestAuthenticationTests(DatabaseKind.Sqlite);
+
+public sealed class SignedRequestAuthenticationTestsOnPostgres() : SignedRequestAuthenticationTests(DatabaseKind.Postgres);

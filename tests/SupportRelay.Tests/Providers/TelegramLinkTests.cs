@@ -2,12 +2,16 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
+using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
 
 namespace SupportRelay.Tests.Providers;
 
-public sealed partial class TelegramLinkTests
+public abstract partial class TelegramLinkTests(DatabaseKind database)
 {
+    private AppFactory App(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, IDictionary<string, string?>? settings = null, AppFactory? sameDatabaseAs = null) =>
+        ProviderTestKit.App(clock, settings, database, sameDatabaseAs);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -142,3 +146,7 @@ public sealed partial class TelegramLinkTests
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex StartPayload();
 }
+
+public sealed class TelegramLinkTestsOnSqlite() : TelegramLinkTests(DatabaseKind.Sqlite);
+
+public sealed class TelegramLinkTestsOnPostgres() : TelegramLinkTests(DatabaseKind.Postgres);
