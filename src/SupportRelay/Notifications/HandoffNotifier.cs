@@ -20,7 +20,11 @@ public sealed record HandoffNotice(
     string Source,
     string? HandoffKey = null);
 
-/// <summary>The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.</summary>
+/// <summary>
+/// The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.
+/// <see cref="Summary"/> is written into the row by the first delivery attempt, so retries and the
+/// fallback send the same text without asking the model again.
+/// </summary>
 public sealed record HandoffNotificationJob(
     string HandoffKey,
     long AccountId,
@@ -30,7 +34,8 @@ public sealed record HandoffNotificationJob(
     string Reason,
     long CreatedAt,
     string? Channel = null,
-    string? FallbackFrom = null)
+    string? FallbackFrom = null,
+    string? Summary = null)
 {
     public const string Kind = "notification.handoff";
 

@@ -86,4 +86,45 @@ public sealed class NotificationSummaryTests
         Assert.Contains("The customer wrote:", text, StringComparison.Ordinal);
         Assert.Contains("Backups are missing", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_retried_telegram_delivery_sends_the_same_summary_and_asks_the_model_once()
+    {
+        await using var s = await Start();
+        await s.ConfigureProviderAsync("telegram");
+        s.Chatwoot.LlmAnswers(ModelSummary);
+        await s.CustomerSaysAsync(42, "My VM prod-7 is down");
+        var calls = 0;
+        s.Telegram.On("POST", "/bot*/sendMessage", _ => Interlocked.Increment(ref calls) == 1
+            ? FakeResponse.Json(new { ok = false, error_code = 502, description = "Bad Gateway" }, 502)
+            : FakeResponse.Json(new { ok = true, result = new { message_id = 900, date = 1_764_000_000, chat = new { id = NotificationScenario.ProviderChat, type = "private" }, text = "x" } }));
+
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
+        await s.WaitForNotificationAsync(2);
+        await s.Chatwoot.WaitIdleAsync();
+
+        var texts = s.Notifications().Select(r => r.Json.GetProperty("text").GetString()).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.Equal(texts[0], texts[1]);
+        Assert.Contains("Summary: The customer's VM is down", texts[1], StringComparison.Ordinal);
+        Assert.Single(ModelCalls(s));
+        Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'notification.handoff'")).Single());
+    }
+
+    [Fact]
+    public async Task The_email_fallback_reuses_the_summary_without_asking_the_model_again()
+    {
+        await using var s = await Start();
+        await s.ConfigureProviderAsync("telegram", email: "ops@provider.example");
+        s.Chatwoot.LlmAnswers(ModelSummary);
+        s.Telegram.On("POST", "/bot*/sendMessage", FakeResponse.Json(new { ok = false, error_code = 403, description = "Forbidden: bot was blocked by the user" }, 403));
+        await s.CustomerSaysAsync(42, "My VM prod-7 is down");
+
+        await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
+        var mail = (await s.Smtp.WaitForAsync(1)).Single();
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Contains("Summary: " + ModelSummary, mail.TextBody, StringComparison.Ordinal);
+        Assert.Single(ModelCalls(s));
+    }
 }
