@@ -25,6 +25,9 @@ public sealed class ChatwootException(string message, HttpStatusCode? status, bo
 /// <summary>A published Help Center portal as the account API describes it.</summary>
 public sealed record PortalInfo(string Slug, string? DefaultLocale, IReadOnlyList<string> AllowedLocales);
 
+/// <summary>A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.</summary>
+public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId);
+
 /// <summary>
 /// The typed client of Chatwoot's REST API. Replies and handoffs use the agent bot's token; setup and
 /// portal lookups use the user token. Retries of unsafe calls belong to the outbox, not to this client.
@@ -136,6 +139,74 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         }
 
         return new PortalInfo(portalSlug, defaultLocale, allowed);
+    }
+
+    /// <summary>
+    /// One page of the account's open conversations, most recent activity first, with the user token (a bot
+    /// token cannot list). <c>GET /api/v1/accounts/{id}/conversations</c> answers
+    /// <c>{"data":{"meta":{...},"payload":[conversation...]}}</c> in current versions; older ones answered
+    /// <c>{"payload":[...]}</c> or a bare array, so all three are read. Chatwoot pages by 25; an empty page is the end.
+    /// </summary>
+    public async Task<IReadOnlyList<ChatwootConversationSummary>> ListOpenConversationsAsync(long accountId, int page, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"api/v1/accounts/{accountId}/conversations?status=open&assignee_type=all&sort_by=last_activity_at_desc&page={page.ToString(CultureInfo.InvariantCulture)}");
+        using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ChatwootException("Chatwoot answered the conversation list with a body that is not JSON.", response.StatusCode, outcomeUnknown: false, ex);
+        }
+
+        foreach (var wrapper in new[] { "data", "payload" })
+        {
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(wrapper, out var inner) && inner.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                root = inner;
+            }
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new ChatwootException("Chatwoot answered the conversation list without a list of conversations.", response.StatusCode, outcomeUnknown: false);
+        }
+
+        var conversations = new List<ChatwootConversationSummary>();
+        foreach (var item in root.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var conversation = ChatwootPayload.ReadConversationEvent(item);
+            if (conversation.ConversationId > 0)
+            {
+                conversations.Add(new ChatwootConversationSummary(conversation.ConversationId, conversation.Status.ToLowerInvariant(),
+                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId));
+            }
+        }
+
+        return conversations;
+    }
+
+    /// <summary>Unix seconds (a number or a numeric string), or an ISO 8601 string.</summary>
+    private static DateTimeOffset? Timestamp(JsonElement item, string name)
+    {
+        if (ChatwootPayload.TryInt64(item, name, out var seconds) && seconds > 0)
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        return item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+               && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed
+            : null;
     }
 
     /// <summary>Sends a call of the account API with the user token (setup); the body is returned parsed.</summary>

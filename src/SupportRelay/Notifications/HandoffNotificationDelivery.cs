@@ -50,9 +50,17 @@ public sealed partial class HandoffNotificationDelivery(
             return WorkOutcome.Fail("The provider has no notification config.");
         }
 
+        if (job.Summary is null)
+        {
+            // Summarise once per notification: a retry (5xx, 429, a restart) must not pay for the model again,
+            // nor send a different text. Saved before sending, so even a crash after the send keeps it.
+            job = job with { Summary = await summaries.SummarizeAsync(job.AccountId, job.ConversationId, cancellationToken) };
+            await queue.SavePayloadAsync(item.Id, job.ToJson(), cancellationToken);
+        }
+
         var channel = ProviderStore.ParseChannel(job.Channel) ?? config.NotifyVia;
         var channelName = ProviderStore.ChannelName(channel);
-        var content = await ContentAsync(job, cancellationToken);
+        var content = Content(job);
         var result = await dispatcher.SendAsync(config, channel, content, cancellationToken);
         if (result.Accepted)
         {
@@ -86,9 +94,8 @@ public sealed partial class HandoffNotificationDelivery(
         return WorkOutcome.Fail(error);
     }
 
-    private async Task<NotificationContent> ContentAsync(HandoffNotificationJob job, CancellationToken cancellationToken)
+    private NotificationContent Content(HandoffNotificationJob job)
     {
-        var summary = await summaries.SummarizeAsync(job.AccountId, job.ConversationId, cancellationToken);
         var lines = new List<string>();
         if (job.FallbackFrom is not null)
         {
@@ -102,7 +109,7 @@ public sealed partial class HandoffNotificationDelivery(
 
         lines.Add("Why: " + DescribeReason(job.Reason));
         lines.Add("");
-        lines.Add(summary);
+        lines.Add(job.Summary ?? "");
         var link = DashboardLink(chatwoot.CurrentValue, job.AccountId, job.ConversationId);
         return new NotificationContent(
             $"Conversation #{job.ConversationId.ToString(CultureInfo.InvariantCulture)} needs a person",

@@ -20,7 +20,11 @@ public sealed record HandoffNotice(
     string Source,
     string? HandoffKey = null);
 
-/// <summary>The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.</summary>
+/// <summary>
+/// The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.
+/// <see cref="Summary"/> is written into the row by the first delivery attempt, so retries and the
+/// fallback send the same text without asking the model again.
+/// </summary>
 public sealed record HandoffNotificationJob(
     string HandoffKey,
     long AccountId,
@@ -30,7 +34,8 @@ public sealed record HandoffNotificationJob(
     string Reason,
     long CreatedAt,
     string? Channel = null,
-    string? FallbackFrom = null)
+    string? FallbackFrom = null,
+    string? Summary = null)
 {
     public const string Kind = "notification.handoff";
 
@@ -53,18 +58,27 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
     public const string OpenStatus = "open";
 
     /// <summary>
+    /// The episode number of a conversation without a record: 1 for a new conversation; after Housekeeping
+    /// forgot a closed record, past every episode it ever notified (each has a <c>handoffs</c> row, kept), so
+    /// the new episode's outbox and handoff keys are new. The caller's own handoff row (the bot's, recorded in
+    /// this transaction) does not count.
+    /// </summary>
+    private const string FirstEpisodeSql =
+        "1 + (SELECT COUNT(*) FROM handoffs h WHERE h.account_id = @AccountId AND h.conversation_id = @ConversationId AND h.dedup_key <> @handoffKey)";
+
+    /// <summary>
     /// Records the handoff and enqueues its notification unless this open episode was notified already;
     /// true when a notification was enqueued. The caller commits and then signals the outbox.
     /// </summary>
     public async Task<bool> HandOffAsync(HandoffNotice notice, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var args = new { notice.AccountId, notice.ConversationId, now };
+        var args = new { notice.AccountId, notice.ConversationId, now, handoffKey = notice.HandoffKey ?? "" };
         // Write first (a SQLite transaction that reads first may fail to upgrade its lock).
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
-            VALUES (@AccountId, @ConversationId, 1, 0, 'open', @now)
+            SELECT @AccountId, @ConversationId, {FirstEpisodeSql}, 0, 'open', @now WHERE true
             ON CONFLICT (account_id, conversation_id) DO NOTHING
             """, args, transaction, cancellationToken: cancellationToken));
         var episode = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
@@ -112,18 +126,18 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
     public async Task LeftOpenAsync(long accountId, long conversationId, string status, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var args = new { accountId, conversationId, status, now };
+        var args = new { AccountId = accountId, ConversationId = conversationId, status, now, handoffKey = "" };
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE conversation_episodes SET episode = episode + CASE WHEN notified = 1 THEN 1 ELSE 0 END, notified = 0, status = @status, updated_at = @now
-            WHERE account_id = @accountId AND conversation_id = @conversationId
+            WHERE account_id = @AccountId AND conversation_id = @ConversationId
             """, args, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
-                VALUES (@accountId, @conversationId, 1, 0, @status, @now)
+                SELECT @AccountId, @ConversationId, {FirstEpisodeSql}, 0, @status, @now WHERE true
                 ON CONFLICT (account_id, conversation_id) DO NOTHING
                 """, args, transaction, cancellationToken: cancellationToken));
         }

@@ -43,6 +43,8 @@ public static class NotificationsExtensions
         services.AddSingleton<HandoffNotifier>();
         services.AddSingleton<IDeliveryHandler, HandoffNotificationDelivery>();
         services.AddSingleton<IInboxHandler, ConversationEventHandler>();
+        services.AddSingleton<HandoffReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<HandoffReconciler>());
         return services;
     }
 }

@@ -17,6 +17,8 @@ public sealed class SupportRelayMetrics
     private readonly Counter<long> _retrievalFallbacks;
     private readonly Counter<long> _notifications;
     private readonly Counter<long> _handoffsUnnotified;
+    private readonly Counter<long> _reconcileRounds;
+    private readonly Counter<long> _handoffsRecovered;
     private readonly Histogram<double> _retrievalSeconds;
     private readonly Histogram<double> _answerSeconds;
     private long _inboxDepth;
@@ -32,6 +34,8 @@ public sealed class SupportRelayMetrics
         _retrievalFallbacks = meter.CreateCounter<long>("supportrelay.retrieval.fallbacks", description: "Questions ranked by BM25 alone because embeddings failed, by reason (error, timeout, backoff, dimension_mismatch)");
         _notifications = meter.CreateCounter<long>("supportrelay.notifications", description: "Handoff notifications, by channel and result (sent, failed, fallback)");
         _handoffsUnnotified = meter.CreateCounter<long>("supportrelay.handoffs.unnotified", description: "Handoffs nobody could be notified of, by reason");
+        _reconcileRounds = meter.CreateCounter<long>("supportrelay.reconcile.rounds", description: "Reconciliation rounds of open conversations, by result (ok, error, skipped)");
+        _handoffsRecovered = meter.CreateCounter<long>("supportrelay.handoffs.recovered", description: "Handoffs whose status webhook was lost, notified by the reconciliation");
         _retrievalSeconds = meter.CreateHistogram<double>("supportrelay.retrieval.duration", unit: "s", description: "Time to find the articles for a question");
         _answerSeconds = meter.CreateHistogram<double>("supportrelay.answer.duration", unit: "s", description: "Time to write an answer from the articles");
         meter.CreateObservableGauge("supportrelay.queue.depth", () => new[]
@@ -56,6 +60,10 @@ public sealed class SupportRelayMetrics
 
     public void Notification(string channel, string result) =>
         _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("result", result));
+
+    public void ReconcileRound(string result) => _reconcileRounds.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void HandoffRecovered() => _handoffsRecovered.Add(1);
 
     public void HandoffUnnotified(string reason) => _handoffsUnnotified.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

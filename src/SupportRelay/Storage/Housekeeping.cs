@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace SupportRelay.Storage;
 
 /// <summary>The <c>Retention</c> configuration section: how long finished work and history are kept.</summary>
-public sealed class RetentionOptions
+public sealed class RetentionOptions : IValidatableObject
 {
     public const string SectionName = "Retention";
 
@@ -21,15 +21,46 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan Decisions { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// Which notification a Telegram reply answers. After this, a reply to an older notification gets the
+    /// "reply to a notification" hint, like a reply to anything else.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan TelegramLinks { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// A conversation's episode record once it left <c>open</c> and nothing happened to it since. At least
+    /// <see cref="TelegramLinks"/>: the bridge reads it to refuse replies to resolved conversations.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan ClosedEpisodes { get; set; } = TimeSpan.FromDays(180);
+
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ClosedEpisodes < TelegramLinks)
+        {
+            yield return new ValidationResult(
+                "Retention:ClosedEpisodes must be at least Retention:TelegramLinks: a reply to a kept notification must still see that its conversation was resolved.",
+                [nameof(ClosedEpisodes)]);
+        }
+    }
 }
 
 /// <summary>
 /// Deletes what has served its purpose: finished inbox and outbox rows, old conversation messages and
-/// old decisions, so the database does not grow without end and customers' words are not kept forever.
-/// Pending and failed-but-recent work is never touched. Safe on several replicas: deletes are idempotent.
+/// old decisions, old Telegram reply links and the episode records of conversations closed long ago, so
+/// the database does not grow without end and customers' words are not kept forever. Pending and
+/// failed-but-recent work is never touched. Safe on several replicas: deletes are idempotent.
 /// </summary>
+/// <remarks>
+/// Forgetting a closed episode is safe: an open one is never deleted (it is what keeps the webhook that
+/// follows our own handoff from notifying twice), and a conversation whose record was deleted starts its
+/// next episode after the number of handoffs it ever had (see <c>HandoffNotifier</c>), so the outbox and
+/// handoff keys of the new episode cannot collide with those of the forgotten ones.
+/// </remarks>
 public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, IOptionsMonitor<RetentionOptions> options, ILogger<Housekeeping> logger)
     : BackgroundService
 {
@@ -47,6 +78,8 @@ public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, 
             ("DELETE FROM outbox WHERE state IN ('sent', 'failed') AND created_at < @before", Before(settings.FinishedWork)),
             ("DELETE FROM conversation_messages WHERE created_at < @before", Before(settings.ConversationMessages)),
             ("DELETE FROM bot_decisions WHERE created_at < @before", Before(settings.Decisions)),
+            ("DELETE FROM telegram_message_links WHERE created_at < @before", Before(settings.TelegramLinks)),
+            ("DELETE FROM conversation_episodes WHERE status <> 'open' AND updated_at < @before", Before(settings.ClosedEpisodes)),
         })
         {
             deleted += await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: cancellationToken));
@@ -62,10 +95,11 @@ public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first round comes one interval after start, not during it.
         using var timer = new PeriodicTimer(options.CurrentValue.Interval, time);
         try
         {
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
@@ -76,7 +110,6 @@ public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, 
                     LogFailed(ex);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -156,33 +156,34 @@ public abstract partial class QueueWorker(
             outcome = WorkOutcome.Retry(ex.GetType().Name + ": " + ex.Message);
         }
 
+        // The outcome is recorded even while stopping: work that reached the outside world and is not
+        // marked done would be done again after the restart.
+        using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var token = recording.Token;
         try
         {
             switch (outcome)
             {
                 case WorkOutcome.DoneOutcome:
-                    await queue.CompleteAsync(table, item.Id, stoppingToken);
+                    await queue.CompleteAsync(table, item.Id, token);
                     break;
                 case WorkOutcome.RetryOutcome retry when item.Attempts < settings.MaxAttempts:
                     var delay = retry.After ?? Backoff(item.Attempts, settings);
-                    await queue.RetryAsync(table, item.Id, time.GetUtcNow() + delay, retry.Error, stoppingToken);
+                    await queue.RetryAsync(table, item.Id, time.GetUtcNow() + delay, retry.Error, token);
                     break;
                 case WorkOutcome.RetryOutcome retry:
                     LogGaveUp(logger, table, item.Id, item.Kind, item.Attempts, retry.Error);
-                    await queue.FailAsync(table, item.Id, $"gave up after {item.Attempts} attempts: {retry.Error}", stoppingToken);
+                    await queue.FailAsync(table, item.Id, $"gave up after {item.Attempts} attempts: {retry.Error}", token);
                     OnFailed(item, retry.Error);
                     break;
                 case WorkOutcome.FailOutcome fail:
                     LogGaveUp(logger, table, item.Id, item.Kind, item.Attempts, fail.Error);
-                    await queue.FailAsync(table, item.Id, fail.Error, stoppingToken);
+                    await queue.FailAsync(table, item.Id, fail.Error, token);
                     OnFailed(item, fail.Error);
                     break;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (System.Data.Common.DbException ex)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException)
         {
             // The lease will expire and the item will be claimed again.
             LogClaimFailed(logger, table, ex);

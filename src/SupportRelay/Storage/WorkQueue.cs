@@ -120,6 +120,15 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
             new { outboxId, progress }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Replaces an outbox row's payload with what its first attempt worked out (kept for the retries).</summary>
+    public async Task SavePayloadAsync(long outboxId, string payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET payload = @payload WHERE id = @outboxId",
+            new { outboxId, payload }, cancellationToken: cancellationToken));
+    }
+
     public async Task<long> CountPendingAsync(WorkTable table, CancellationToken cancellationToken)
     {
         var (name, _, _) = Columns(table);
