@@ -5,6 +5,7 @@ using SupportRelay.Chatwoot;
 using SupportRelay.HelpCenter;
 using SupportRelay.Operations;
 using SupportRelay.Retrieval;
+using SupportRelay.Text;
 
 namespace SupportRelay.Bot;
 

@@ -2,8 +2,8 @@ using Dapper;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using SupportRelay.Bot;
-using TextCut = SupportRelay.Retrieval.TextCut;
 using SupportRelay.Storage;
+using SupportRelay.Text;
 
 namespace SupportRelay.Notifications;
 

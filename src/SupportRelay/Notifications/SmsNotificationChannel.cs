@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SupportRelay.Providers;
-using SupportRelay.Retrieval;
+using SupportRelay.Text;
 
 namespace SupportRelay.Notifications;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SupportRelay.Answering;
 using SupportRelay.HelpCenter;
 using SupportRelay.Operations;
+using SupportRelay.Text;
 
 namespace SupportRelay.Retrieval;
 

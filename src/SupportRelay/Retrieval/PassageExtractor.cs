@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Lucene.Net.Analysis;
 using SupportRelay.HelpCenter;
+using SupportRelay.Text;
 
 namespace SupportRelay.Retrieval;
 

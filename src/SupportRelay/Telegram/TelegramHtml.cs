@@ -1,4 +1,4 @@
-using SupportRelay.Retrieval;
+using SupportRelay.Text;
 
 namespace SupportRelay.Telegram;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using SupportRelay.Retrieval;
+using SupportRelay.Text;
 
-namespace SupportRelay.Tests.Retrieval;
+namespace SupportRelay.Tests.Text;
 
 public sealed class TextCutTests
 {

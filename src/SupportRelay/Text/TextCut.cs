@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SupportRelay.Retrieval;
+namespace SupportRelay.Text;
 
 /// <summary>
 /// Shortens text for a message without breaking what the reader sees: cuts fall between text
