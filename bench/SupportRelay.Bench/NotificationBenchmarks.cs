@@ -154,9 +154,10 @@ internal static class NotificationBenchmarks
         response.EnsureSuccessStatusCode();
     }
 
-    private static async Task<RunningApp> StartAsync(Fakes fakes, Dictionary<string, string?>? overrides = null, string? database = null)
+    private static async Task<BenchApp> StartAsync(Fakes fakes, Dictionary<string, string?>? overrides = null, string? database = null)
     {
-        database ??= Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
+        var owner = database is null;
+        database ??= BenchApp.NewSqliteFile();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
@@ -176,7 +177,7 @@ internal static class NotificationBenchmarks
             settings[key] = value;
         }
 
-        var app = new RunningApp(settings, database);
+        var app = new BenchApp(settings, database, deleteDatabase: owner);
         await using var connection = await app.Services.GetRequiredService<SqlDialect>().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(
             """
@@ -185,37 +186,6 @@ internal static class NotificationBenchmarks
             ON CONFLICT (provider_pubkey) DO NOTHING;
             """, new { Provider, Chat });
         return app;
-    }
-
-    private sealed class RunningApp : WebApplicationFactory<Migrator>
-    {
-        private readonly Dictionary<string, string?> _settings;
-
-        public RunningApp(Dictionary<string, string?> settings, string database)
-        {
-            // The service has no content of its own; without this the factory looks for a source folder next to the solution.
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPPORTRELAY", AppContext.BaseDirectory);
-            _settings = settings;
-            Database = database;
-            UseKestrel(0);
-            StartServer();
-            BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
-        }
-
-        public string BaseUrl { get; }
-
-        public string Database { get; }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in _settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        }
     }
 
     /// <summary>Instant Chatwoot and Telegram Bot API on one loopback server.</summary>

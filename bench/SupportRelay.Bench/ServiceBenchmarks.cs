@@ -202,12 +202,10 @@ internal static class ServiceBenchmarks
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static RunningApp Start(Fakes fakes, Dictionary<string, string?> overrides)
+    private static BenchApp Start(Fakes fakes, Dictionary<string, string?> overrides)
     {
-        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
             ["Chatwoot:BaseUrl"] = fakes.BaseUrl,
             ["Chatwoot:AccountId"] = AccountId.ToString(CultureInfo.InvariantCulture),
             ["Chatwoot:BotAccessToken"] = "bench",
@@ -222,54 +220,7 @@ internal static class ServiceBenchmarks
             settings[key] = value;
         }
 
-        return new RunningApp(settings, database);
-    }
-
-    /// <summary>The service on a real Kestrel port.</summary>
-    // Any type of the service assembly names its entry point; the bench has a Program of its own.
-    private sealed class RunningApp : WebApplicationFactory<SupportRelay.Storage.Migrator>
-    {
-        private readonly Dictionary<string, string?> _settings;
-        private readonly string _database;
-
-        public RunningApp(Dictionary<string, string?> settings, string database)
-        {
-            _settings = settings;
-            _database = database;
-            // The service reads no files of its own; its content root is wherever the bench runs from.
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPPORTRELAY", AppContext.BaseDirectory);
-            UseKestrel(0);
-            StartServer();
-            BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
-        }
-
-        public string BaseUrl { get; }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in _settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            if (Environment.GetEnvironmentVariable("SUPPORTRELAY_BENCH_KEEP_DB") is { Length: > 0 })
-            {
-                Console.Error.WriteLine($"database kept: {_database}");
-                return;
-            }
-
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(_database + suffix);
-            }
-        }
+        return new BenchApp(settings, BenchApp.NewSqliteFile());
     }
 
     /// <summary>Chatwoot (articles from the Scalingo corpus, message posts) and an instant OpenAI-compatible model.</summary>

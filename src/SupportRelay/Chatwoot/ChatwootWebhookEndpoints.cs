@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +46,7 @@ public static class ChatwootWebhookEndpoints
         CancellationToken cancellationToken)
     {
         var limit = options.CurrentValue.MaxWebhookBytes;
-        var body = await ReadBodyAsync(request, limit, cancellationToken);
+        var body = await WebhookBody.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {
             metrics.WebhookRejected(Source, "too_large");
@@ -115,32 +114,6 @@ public static class ChatwootWebhookEndpoints
                 Encoding.UTF8.GetString(body), cancellationToken);
             metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");
             return TypedResults.Ok(new WebhookAccepted(stored ? "accepted" : "duplicate"));
-        }
-    }
-
-    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(8192);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
         }
     }
 

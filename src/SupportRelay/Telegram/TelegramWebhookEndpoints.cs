@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -54,7 +53,7 @@ public static class TelegramWebhookEndpoints
             return Problem(StatusCodes.Status401Unauthorized, "Bad secret token", $"{SecretHeader} is missing or wrong.");
         }
 
-        var body = await ReadBodyAsync(request, settings.MaxWebhookBytes, cancellationToken);
+        var body = await WebhookBody.ReadAsync(request, settings.MaxWebhookBytes, cancellationToken);
         if (body is null)
         {
             metrics.WebhookRejected(Source, "too_large");
@@ -115,31 +114,6 @@ public static class TelegramWebhookEndpoints
         }
 
         return null;
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(8192);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
-        }
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
