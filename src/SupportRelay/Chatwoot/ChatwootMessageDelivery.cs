@@ -40,22 +40,12 @@ public sealed partial class ChatwootMessageDelivery(
     WorkQueue queue,
     SqlDialect dialect,
     IOptionsMonitor<ChatwootOptions> options,
-    ILogger<ChatwootMessageDelivery> logger) : IDeliveryHandler
+    ILogger<ChatwootMessageDelivery> logger) : DeliveryHandler<ChatwootMessageJob>(ChatwootMessageJob.FromJson)
 {
-    public string Kind => ChatwootMessageJob.Kind;
+    public override string Kind => ChatwootMessageJob.Kind;
 
-    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, ChatwootMessageJob job, CancellationToken cancellationToken)
     {
-        ChatwootMessageJob job;
-        try
-        {
-            job = ChatwootMessageJob.FromJson(item.Payload);
-        }
-        catch (JsonException ex)
-        {
-            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
-        }
-
         var progress = item.Progress;
         try
         {

@@ -13,6 +13,32 @@ public interface IDeliveryHandler
 }
 
 /// <summary>
+/// A delivery handler whose row holds a JSON job of type <typeparamref name="TJob"/>: an unreadable
+/// row fails for good (retrying cannot mend it) instead of reaching the handler.
+/// </summary>
+public abstract class DeliveryHandler<TJob>(Func<string, TJob> read) : IDeliveryHandler
+{
+    public abstract string Kind { get; }
+
+    public Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        TJob job;
+        try
+        {
+            job = read(item.Payload);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return Task.FromResult(WorkOutcome.Fail("Unreadable job: " + ex.Message));
+        }
+
+        return DeliverAsync(item, job, cancellationToken);
+    }
+
+    protected abstract Task<WorkOutcome> DeliverAsync(WorkItem item, TJob job, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Sends the outbox: every reply, handoff and notification is a row that survives a restart, is
 /// retried with backoff, and is sent once.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
@@ -26,22 +25,12 @@ public sealed partial class HandoffNotificationDelivery(
     IOptionsMonitor<ChatwootOptions> chatwoot,
     IOptionsMonitor<WorkerOptions> workers,
     SupportRelayMetrics metrics,
-    ILogger<HandoffNotificationDelivery> logger) : IDeliveryHandler
+    ILogger<HandoffNotificationDelivery> logger) : DeliveryHandler<HandoffNotificationJob>(HandoffNotificationJob.FromJson)
 {
-    public string Kind => HandoffNotificationJob.Kind;
+    public override string Kind => HandoffNotificationJob.Kind;
 
-    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, HandoffNotificationJob job, CancellationToken cancellationToken)
     {
-        HandoffNotificationJob job;
-        try
-        {
-            job = HandoffNotificationJob.FromJson(item.Payload);
-        }
-        catch (JsonException ex)
-        {
-            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
-        }
-
         var config = await providers.GetConfigAsync(job.ProviderPubkey, cancellationToken);
         if (config is null)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using SupportRelay.Chatwoot;
 using SupportRelay.Delivery;
 using SupportRelay.Storage;
@@ -7,22 +6,12 @@ using SupportRelay.Storage;
 namespace SupportRelay.Telegram;
 
 /// <summary>Sends <c>telegram.message</c> rows: plain-text answers to a chat, retried on 429 (after <c>retry_after</c>) and 5xx.</summary>
-public sealed class TelegramMessageDelivery(TelegramBot telegram) : IDeliveryHandler
+public sealed class TelegramMessageDelivery(TelegramBot telegram) : DeliveryHandler<TelegramMessageJob>(TelegramMessageJob.FromJson)
 {
-    public string Kind => TelegramMessageJob.Kind;
+    public override string Kind => TelegramMessageJob.Kind;
 
-    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, TelegramMessageJob job, CancellationToken cancellationToken)
     {
-        TelegramMessageJob job;
-        try
-        {
-            job = TelegramMessageJob.FromJson(item.Payload);
-        }
-        catch (JsonException ex)
-        {
-            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
-        }
-
         try
         {
             await telegram.SendTextAsync(job.ChatId, job.Text, job.ReplyTo, cancellationToken);
@@ -40,22 +29,12 @@ public sealed class TelegramMessageDelivery(TelegramBot telegram) : IDeliveryHan
 /// (the same two-step, echo-checked poster as the bot's replies), then confirmed in the chat. When Chatwoot
 /// fails the provider hears why: a refusal ends it, an outage is retried (they are told once).
 /// </summary>
-public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster, TelegramBot telegram, ILogger<TelegramReplyDelivery> logger) : IDeliveryHandler
+public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster, TelegramBot telegram, ILogger<TelegramReplyDelivery> logger) : DeliveryHandler<TelegramReplyJob>(TelegramReplyJob.FromJson)
 {
-    public string Kind => TelegramReplyJob.Kind;
+    public override string Kind => TelegramReplyJob.Kind;
 
-    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, TelegramReplyJob job, CancellationToken cancellationToken)
     {
-        TelegramReplyJob job;
-        try
-        {
-            job = TelegramReplyJob.FromJson(item.Payload);
-        }
-        catch (JsonException ex)
-        {
-            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
-        }
-
         // Progress 1 means posted: the poster skips straight to done, and only the confirmation is (re)sent.
         var posted = await poster.DeliverAsync(item with { Payload = job.Message.ToJson() }, cancellationToken);
         var conversation = job.Message.ConversationId.ToString(CultureInfo.InvariantCulture);
@@ -119,22 +98,12 @@ public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster
 /// is safe), then answers the button, removes the buttons and confirms in the chat.
 /// </summary>
 public sealed partial class TelegramCallbackDelivery(ChatwootClient chatwoot, TelegramBot telegram, WorkQueue queue, ILogger<TelegramCallbackDelivery> logger)
-    : IDeliveryHandler
+    : DeliveryHandler<TelegramCallbackJob>(TelegramCallbackJob.FromJson)
 {
-    public string Kind => TelegramCallbackJob.Kind;
+    public override string Kind => TelegramCallbackJob.Kind;
 
-    public async Task<WorkOutcome> DeliverAsync(WorkItem item, CancellationToken cancellationToken)
+    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, TelegramCallbackJob job, CancellationToken cancellationToken)
     {
-        TelegramCallbackJob job;
-        try
-        {
-            job = TelegramCallbackJob.FromJson(item.Payload);
-        }
-        catch (JsonException ex)
-        {
-            return WorkOutcome.Fail("Unreadable job: " + ex.Message);
-        }
-
         var conversation = job.ConversationId.ToString(CultureInfo.InvariantCulture);
         if (item.Progress == 0)
         {
