@@ -42,8 +42,8 @@ public sealed class BotOptions
         "humain", "conseiller", "opérateur", "une personne", "un agent", "parler à quelqu'un",
         // German
         "mensch", "mitarbeiter", "menschen", "berater", "echte person",
-        // Spanish, Italian, Portuguese
-        "humano", "agente", "operador", "persona real", "operatore", "atendente",
+        // Spanish, Italian, Portuguese, Dutch
+        "humano", "agente", "operador", "persona real", "operatore", "atendente", "medewerker",
     ];
 
     /// <summary>Words that make a bare greeting or thanks when nothing else is said.</summary>
@@ -55,6 +55,90 @@ public sealed class BotOptions
         "buenos días", "gracias", "ciao", "buongiorno", "grazie", "olá", "obrigado", "obrigada",
     ];
 
+    /// <summary>
+    /// What the bot says in other languages, by language code (<c>Bot:Texts:fr:HandoffMessage</c>); the
+    /// customer's language picks them, and a text left out falls back to the English one below. Each
+    /// language's hint names a word of <see cref="HandoffPhrases"/>, so replying with it reaches a person.
+    /// </summary>
+    public Dictionary<string, BotTexts> Texts { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["fr"] = new()
+        {
+            GreetingReply = "Bonjour ! Comment puis-je vous aider ? Posez-moi vos questions sur nos services.",
+            ThanksReply = "Avec plaisir ! N'hésitez pas si vous avez une autre question.",
+            HandoffMessage = "Je transmets votre conversation à notre équipe. Quelqu'un vous répondra ici rapidement.",
+            SourcesHeading = "Sources :",
+            HumanHint = "Ce n'est pas ce qu'il vous fallait ? Répondez « conseiller » pour parler à une personne.",
+        },
+        ["de"] = new()
+        {
+            GreetingReply = "Hallo! Wie kann ich helfen? Fragen Sie mich alles zu unseren Diensten.",
+            ThanksReply = "Gern geschehen! Melden Sie sich, wenn Sie noch etwas brauchen.",
+            HandoffMessage = "Ich gebe Ihre Unterhaltung an unser Team weiter. Jemand antwortet Ihnen hier in Kürze.",
+            SourcesHeading = "Quellen:",
+            HumanHint = "Nicht das Richtige? Antworten Sie „Mitarbeiter“, um mit einem Menschen zu sprechen.",
+        },
+        ["es"] = new()
+        {
+            GreetingReply = "¡Hola! ¿En qué puedo ayudarle? Pregúnteme lo que quiera sobre nuestros servicios.",
+            ThanksReply = "¡De nada! Escríbanos si necesita algo más.",
+            HandoffMessage = "Paso su conversación a nuestro equipo. Alguien le responderá aquí en breve.",
+            SourcesHeading = "Fuentes:",
+            HumanHint = "¿No era lo que buscaba? Responda «agente» para hablar con una persona.",
+        },
+        ["it"] = new()
+        {
+            GreetingReply = "Ciao! Come posso aiutarla? Mi chieda qualsiasi cosa sui nostri servizi.",
+            ThanksReply = "Prego! Ci scriva se le serve altro.",
+            HandoffMessage = "Passo la sua conversazione al nostro team. Qualcuno le risponderà qui a breve.",
+            SourcesHeading = "Fonti:",
+            HumanHint = "Non era quello che cercava? Risponda «operatore» per parlare con una persona.",
+        },
+        ["pt"] = new()
+        {
+            GreetingReply = "Olá! Como posso ajudar? Pergunte-me o que quiser sobre os nossos serviços.",
+            ThanksReply = "De nada! Escreva-nos se precisar de mais alguma coisa.",
+            HandoffMessage = "Vou passar a sua conversa à nossa equipa. Alguém lhe responderá aqui em breve.",
+            SourcesHeading = "Fontes:",
+            HumanHint = "Não era o que procurava? Responda «atendente» para falar com uma pessoa.",
+        },
+        ["nl"] = new()
+        {
+            GreetingReply = "Hallo! Waarmee kan ik helpen? Vraag me alles over onze diensten.",
+            ThanksReply = "Graag gedaan! Laat het weten als u nog iets nodig hebt.",
+            HandoffMessage = "Ik geef uw gesprek door aan ons team. Iemand antwoordt u hier snel.",
+            SourcesHeading = "Bronnen:",
+            HumanHint = "Niet wat u zocht? Antwoord „medewerker” om met een mens te praten.",
+        },
+    };
+
+    /// <summary>The texts for <paramref name="language"/> (a code like <c>fr</c> or <c>pt_BR</c>), English where none is given.</summary>
+    public BotTexts TextsFor(string? language)
+    {
+        var english = new BotTexts
+        {
+            GreetingReply = GreetingReply,
+            ThanksReply = ThanksReply,
+            HandoffMessage = HandoffMessage,
+            SourcesHeading = SourcesHeading,
+            HumanHint = HumanHint,
+        };
+        var code = language?.Split('-', '_')[0];
+        if (string.IsNullOrWhiteSpace(code) || !Texts.TryGetValue(code, out var local))
+        {
+            return english;
+        }
+
+        return new BotTexts
+        {
+            GreetingReply = local.GreetingReply ?? english.GreetingReply,
+            ThanksReply = local.ThanksReply ?? english.ThanksReply,
+            HandoffMessage = local.HandoffMessage ?? english.HandoffMessage,
+            SourcesHeading = local.SourcesHeading ?? english.SourcesHeading,
+            HumanHint = local.HumanHint ?? english.HumanHint,
+        };
+    }
+
     public string GreetingReply { get; set; } = "Hello! What can I help you with? Ask me anything about our services.";
 
     public string ThanksReply { get; set; } = "You're welcome! Let me know if there is anything else.";
@@ -64,4 +148,18 @@ public sealed class BotOptions
     public string SourcesHeading { get; set; } = "Sources:";
 
     public string HumanHint { get; set; } = "Not what you needed? Reply \"agent\" to talk to a person.";
+}
+
+/// <summary>What the bot says in one language; a null text falls back to English.</summary>
+public sealed class BotTexts
+{
+    public string? GreetingReply { get; set; }
+
+    public string? ThanksReply { get; set; }
+
+    public string? HandoffMessage { get; set; }
+
+    public string? SourcesHeading { get; set; }
+
+    public string? HumanHint { get; set; }
 }

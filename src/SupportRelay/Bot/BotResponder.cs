@@ -52,14 +52,17 @@ public sealed partial class BotResponder(
         Func<CancellationToken, Task<ArticleScope?>> findArticles, string? customerLanguage, CancellationToken cancellationToken)
     {
         var settings = botOptions.CurrentValue;
+        customerLanguage ??= LanguageDetector.Detect(intents.WithoutGreeting(question))?.Language;
+        var texts = settings.TextsFor(customerLanguage);
+        BotDecision HandOff(string reason) => new(BotDecision.Handoff, reason, texts.HandoffMessage);
         switch (intents.Classify(question))
         {
             case Intent.Person:
                 return HandOff("customer_request");
             case Intent.Greeting:
-                return new BotDecision(BotDecision.Greeting, "greeting", settings.GreetingReply);
+                return new BotDecision(BotDecision.Greeting, "greeting", texts.GreetingReply);
             case Intent.Thanks:
-                return new BotDecision(BotDecision.Greeting, "thanks", settings.ThanksReply);
+                return new BotDecision(BotDecision.Greeting, "thanks", texts.ThanksReply);
         }
 
         ArticleScope? scope;
@@ -108,8 +111,7 @@ public sealed partial class BotResponder(
             timeout.CancelAfter(llmOptions.CurrentValue.Timeout);
             try
             {
-                answer = await answers.AnswerAsync(new AnswerRequest(question, history, hits, scope.Locale,
-                    customerLanguage ?? LanguageDetector.Detect(intents.WithoutGreeting(question))?.Language), timeout.Token);
+                answer = await answers.AnswerAsync(new AnswerRequest(question, history, hits, scope.Locale, customerLanguage), timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -140,17 +142,17 @@ public sealed partial class BotResponder(
 
         var byId = hits.ToDictionary(h => h.Article.Id, h => h.Article, StringComparer.Ordinal);
         var sources = answer.SourceIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
-        return With(new BotDecision(BotDecision.Answered, "answered", ComposeReply(answer.Text, sources, settings), answer.Text, answer.SourceIds))
+        return With(new BotDecision(BotDecision.Answered, "answered", ComposeReply(answer.Text, sources, texts, settings.MaxReplyLength), answer.Text, answer.SourceIds))
             with { UsedModel = answers.UsesModel };
     }
 
     /// <summary>The answer, then its sources as links, then how to reach a person, within the length limit.</summary>
-    public static string ComposeReply(string answer, IReadOnlyList<Article> sources, BotOptions settings)
+    public static string ComposeReply(string answer, IReadOnlyList<Article> sources, BotTexts texts, int maxLength)
     {
         var tail = new StringBuilder();
         if (sources.Count > 0)
         {
-            tail.Append("\n\n").Append(settings.SourcesHeading);
+            tail.Append("\n\n").Append(texts.SourcesHeading);
             foreach (var source in sources)
             {
                 var title = source.Title.Replace('[', '(').Replace(']', ')');
@@ -158,17 +160,14 @@ public sealed partial class BotResponder(
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(settings.HumanHint))
+        if (!string.IsNullOrWhiteSpace(texts.HumanHint))
         {
-            tail.Append("\n\n").Append(settings.HumanHint);
+            tail.Append("\n\n").Append(texts.HumanHint);
         }
 
-        var room = Math.Max(100, settings.MaxReplyLength - tail.Length);
+        var room = Math.Max(100, maxLength - tail.Length);
         return TextCut.AtBoundary(answer, room) + tail;
     }
-
-    private BotDecision HandOff(string reason) =>
-        new(BotDecision.Handoff, reason, botOptions.CurrentValue.HandoffMessage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Help Center could not be read: {Error}; handing off")]
     private partial void LogArticlesUnavailable(string error);

@@ -152,6 +152,22 @@ public abstract class BotFlowTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task The_bot_speaks_the_customers_language()
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Bot:Texts:de:HandoffMessage"] = "Einen Moment, ein Kollege übernimmt." });
+
+        await s.SendAsync(s.Message("bonjour", conversationId: 90, locale: "fr-FR"));
+        await s.SendAsync(s.Message("Je voudrais parler à un conseiller, s'il vous plaît", conversationId: 91));
+        await s.SendAsync(s.Message("Ich möchte bitte mit einem Mitarbeiter sprechen", conversationId: 92));
+        await s.SendAsync(s.Message("I want to talk to a human", conversationId: 93));
+
+        Assert.StartsWith("Bonjour !", (await s.WaitForPostsAsync(1, 90))[0].Json.GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Je transmets votre conversation", (await s.WaitForPostsAsync(1, 91))[0].Json.GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Einen Moment, ein Kollege übernimmt.", (await s.WaitForPostsAsync(1, 92))[0].Json.GetProperty("content").GetString());
+        Assert.StartsWith("I'm passing your conversation", (await s.WaitForPostsAsync(1, 93))[0].Json.GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_greeting_with_a_question_is_answered_as_a_question()
     {
         await using var s = await Start();

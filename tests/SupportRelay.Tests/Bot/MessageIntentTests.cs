@@ -43,6 +43,20 @@ public sealed class MessageIntentTests
     public void Thanks(string message) => Assert.Equal(Intent.Thanks, Intents.Classify(message));
 
     [Fact]
+    public void The_word_each_language_tells_customers_to_reply_reaches_a_person()
+    {
+        var options = new BotOptions();
+        foreach (var language in options.Texts.Keys.Append("en"))
+        {
+            var hint = options.TextsFor(language).HumanHint!;
+            var quoted = System.Text.RegularExpressions.Regex.Match(hint, "[\"«„]\\s*([^\"»“”]+?)\\s*[\"»“”]").Groups[1].Value;
+
+            Assert.False(string.IsNullOrEmpty(quoted), $"{language}: no quoted word in \"{hint}\"");
+            Assert.Equal(Intent.Person, Intents.Classify(quoted));
+        }
+    }
+
+    [Fact]
     public void The_phrases_are_configurable()
     {
         var intents = new MessageIntent(new StaticMonitor(new BotOptions { HandoffPhrases = ["escalate"] }));
