@@ -60,7 +60,7 @@ public sealed partial class MessageCreatedHandler(
             await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, message.Content, cancellationToken);
         }
 
-        if (!IsForTheBot(message))
+        if (!IsForTheBot(message) || await HandoffUnderwayAsync(accountId.Value, message.ConversationId, cancellationToken))
         {
             return WorkOutcome.Done;
         }
@@ -103,6 +103,23 @@ public sealed partial class MessageCreatedHandler(
         var owner = await providers.ResolveAsync(message.ProviderPubkey, message.ContractId, cancellationToken);
         var history = await conversations.RecentAsync(accountId, message.ConversationId, message.MessageId, settings.HistoryMessages, cancellationToken);
         return await responder.RespondAsync(accountId, message.Content, message.Locale, owner, history, cancellationToken);
+    }
+
+    /// <summary>
+    /// True while the bot's own handoff of this conversation has not reached Chatwoot yet: messages the
+    /// customer writes meanwhile still say <c>pending</c>, but the conversation is already a person's.
+    /// </summary>
+    private async Task<bool> HandoffUnderwayAsync(long accountId, long conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        // The handoff row's key is "bot:{account}:{conversation}:{message}", its reply's "reply:" and the same.
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM handoffs h
+            JOIN outbox o ON o.dedup_key = 'reply:' || substr(h.dedup_key, 5)
+            WHERE h.account_id = @accountId AND h.conversation_id = @conversationId AND h.source = 'bot' AND o.state = 'pending'
+            """,
+            new { accountId, conversationId }, cancellationToken: cancellationToken)) > 0;
     }
 
     private async Task<long> RepliesInLastMinuteAsync(long accountId, long conversationId, CancellationToken cancellationToken)

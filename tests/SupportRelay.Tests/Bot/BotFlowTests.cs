@@ -60,6 +60,28 @@ public abstract class BotFlowTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task Messages_written_while_the_handoff_is_on_its_way_are_left_to_the_person()
+    {
+        await using var s = await Start();
+        var failures = 3;
+        s.Chatwoot.On("POST", "/api/v1/accounts/7/conversations/42/messages", _ =>
+            Interlocked.Decrement(ref failures) >= 0 ? new FakeResponse(503, "busy") : FakeResponse.Json(new { id = 1 }));
+
+        await s.SendAsync(s.Message("I want to talk to a human"));
+        await s.Chatwoot.WaitForAsync("POST", "/conversations/42/messages");
+        // Chatwoot has not opened the conversation yet, so the customer's next messages still say pending.
+        await s.SendAsync(s.Message("hello?"));
+        await s.SendAsync(s.Message("How do I restart my virtual machine?"));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status", timeout: TimeSpan.FromSeconds(20));
+        await s.WaitIdleAsync();
+
+        var delivered = s.Posted().Where(r => r.Json.GetProperty("content").GetString()!.StartsWith("I'm passing", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, s.Posted().Count);
+        Assert.Equal(4, delivered.Count);
+        Assert.Single(await s.QueryAsync<long>("SELECT id FROM bot_decisions"));
+    }
+
+    [Fact]
     public async Task A_word_that_contains_agent_is_not_a_request_for_a_person()
     {
         await using var s = await Start();
