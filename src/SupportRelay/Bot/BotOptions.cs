@@ -11,6 +11,13 @@ public sealed class BotOptions
     [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "Bot:DefaultProviderPubkey must be 64 hex characters.")]
     public string? DefaultProviderPubkey { get; set; }
 
+    /// <summary>
+    /// Whether the conversation's <c>provider_pubkey</c> custom attribute picks the provider (DESIGN.md's
+    /// first rule). Chatwoot's widget SDK lets the customer's browser set conversation attributes, so an
+    /// operator whose attributes are not set server-side can turn this off and rely on contract ids.
+    /// </summary>
+    public bool TrustProviderPubkeyAttribute { get; set; } = true;
+
     /// <summary>Below this retrieval confidence (0 to 1) the bot hands off without calling the LLM.</summary>
     [Range(0.0, 1.0)]
     public double MinConfidence { get; set; } = Retrieval.RetrievalDefaults.MinConfidence;

@@ -12,13 +12,15 @@ public sealed record ConversationOwner(string? ProviderPubkey, string? ContractI
 /// Resolves the provider as DESIGN.md says: the conversation's <c>provider_pubkey</c> custom attribute,
 /// else its <c>contract_id</c> looked up in the contracts table, else <c>Bot:DefaultProviderPubkey</c>;
 /// the portal is the provider's configured one, else <c>Chatwoot:DefaultPortalSlug</c>.
+/// A widget can set conversation attributes from the customer's browser, and a provider's public key
+/// is no secret: <c>Bot:TrustProviderPubkeyAttribute=false</c> leaves only contracts the operator mapped.
 /// </summary>
 public sealed class ProviderResolver(SqlDialect dialect, IOptionsMonitor<BotOptions> bot, IOptionsMonitor<ChatwootOptions> chatwoot)
 {
     public async Task<ConversationOwner> ResolveAsync(string? providerPubkey, string? contractId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
-        var pubkey = IsPubkey(providerPubkey) ? providerPubkey!.ToLowerInvariant() : null;
+        var pubkey = bot.CurrentValue.TrustProviderPubkeyAttribute && IsPubkey(providerPubkey) ? providerPubkey!.ToLowerInvariant() : null;
         if (pubkey is null && !string.IsNullOrWhiteSpace(contractId))
         {
             pubkey = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(

@@ -414,6 +414,22 @@ public abstract class BotFlowTests(DatabaseKind database)
         Assert.Equal(pubkey, (await s.QueryAsync<string>("SELECT provider_pubkey FROM bot_decisions")).Single());
     }
 
+    [Theory]
+    [InlineData("true", "acme-restart")]
+    [InlineData("false", "restart-vm")]
+    public async Task The_provider_pubkey_attribute_is_trusted_only_when_the_operator_says_so(string trust, string expectedArticle)
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Bot:TrustProviderPubkeyAttribute"] = trust });
+        var pubkey = new string('b', 64);
+        await s.QueryAsync<long>($"INSERT INTO notification_configs (provider_pubkey, chatwoot_portal_slug, notify_via, updated_at) VALUES ('{pubkey}', 'acme', 'email', 0) RETURNING 1");
+        ChatwootScenario.ServeArticles(s.Chatwoot, "acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
+
+        await s.SendAsync(s.Message("How do I restart my virtual machine?", customAttributes: new JsonObject { ["provider_pubkey"] = pubkey }));
+        var posted = await s.WaitForPostsAsync(1);
+
+        Assert.Contains(expectedArticle, posted[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_any_portal_the_conversation_is_handed_off()
     {
