@@ -54,6 +54,8 @@ public sealed class ChatwootScenario : IAsyncDisposable
     public static async Task<ChatwootScenario> StartAsync(IDictionary<string, string?>? settings = null, bool withLlm = false,
         IReadOnlyList<object>? articles = null, DatabaseKind database = DatabaseKind.Sqlite)
     {
+        // Skip before starting anything that would then be left running.
+        TestDatabase.RequireAvailable(database);
         var chatwoot = await FakeHttpServer.StartAsync();
         var llm = withLlm ? await FakeHttpServer.StartAsync() : null;
         ServeArticles(chatwoot, Portal, "en", articles ?? DefaultArticles);

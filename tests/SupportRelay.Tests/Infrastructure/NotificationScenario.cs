@@ -46,6 +46,8 @@ public sealed class NotificationScenario : IAsyncDisposable
 
     public static async Task<NotificationScenario> StartAsync(DatabaseKind database, IDictionary<string, string?>? settings = null, bool withLlm = false)
     {
+        // Skip before starting anything that would then be left running.
+        TestDatabase.RequireAvailable(database);
         var telegram = await FakeHttpServer.StartAsync();
         var twilio = await FakeHttpServer.StartAsync();
         var smtp = new SmtpReceiver();
