@@ -22,6 +22,9 @@ public static class TestDatabase
 
     public static TheoryData<DatabaseKind> Kinds => [DatabaseKind.Sqlite, DatabaseKind.Postgres];
 
+    /// <summary>The databases this run created, dropped when the run ends (<see cref="PostgresCleanup"/>).</summary>
+    internal static System.Collections.Concurrent.ConcurrentBag<string> Created { get; } = [];
+
     public static void RequireAvailable(DatabaseKind kind)
     {
         if (kind != DatabaseKind.Postgres || PostgresServer is not null)
@@ -43,6 +46,7 @@ public static class TestDatabase
     {
         var server = PostgresServer ?? throw new InvalidOperationException($"{ServerVariable} is not set.");
         var name = $"sr_test_{Guid.NewGuid():N}";
+        Created.Add(name);
         using (var connection = new NpgsqlConnection(server))
         {
             connection.Open();
@@ -52,5 +56,39 @@ public static class TestDatabase
         }
 
         return new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 20 }.ToString();
+    }
+}
+
+/// <summary>
+/// Drops the databases the test run created once every test has finished (a restart test reuses its
+/// database across hosts, so they cannot go with the first host). A run creates a few hundred.
+/// </summary>
+public sealed class PostgresCleanup : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        // CI throws its whole cluster away after the run; dropping would only cost time there.
+        if (TestDatabase.PostgresServer is not { } server || TestDatabase.Created.IsEmpty
+            || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        foreach (var name in TestDatabase.Created)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException)
+            {
+                // Best effort: a leftover database costs disk, not correctness.
+            }
+        }
     }
 }
