@@ -23,7 +23,6 @@ namespace SupportRelay.Bench;
 /// </summary>
 internal static class NotificationBenchmarks
 {
-    private const string Secret = "bench-secret";
     private const string TelegramSecret = "bench-telegram-secret";
     private const string Token = "123456:BENCH";
     private const long AccountId = 1;
@@ -108,10 +107,8 @@ internal static class NotificationBenchmarks
     {
         latencies.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label} ({latencies.Count} sequential, instant fakes): p50 {Percentile(latencies, 0.5):F1} ms  p99 {Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
+            $"{label} ({latencies.Count} sequential, instant fakes): p50 {BenchApp.Percentile(latencies, 0.5):F1} ms  p99 {BenchApp.Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static async Task SendStatusAsync(HttpClient http, long conversation)
     {
@@ -123,15 +120,7 @@ internal static class NotificationBenchmarks
             ["account"] = new JsonObject { ["id"] = AccountId },
             ["changed_attributes"] = new JsonArray(new JsonObject { ["status"] = new JsonObject { ["previous_value"] = "pending", ["current_value"] = "open" } }),
         }.ToJsonString();
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/chatwoot") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Chatwoot-Timestamp", ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("X-Chatwoot-Signature", WebhookAuthenticator.Sign(Secret, ts, bytes));
-        request.Headers.Add("X-Chatwoot-Delivery", Guid.NewGuid().ToString());
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        await BenchApp.SendChatwootWebhookAsync(http, body);
     }
 
     private static async Task SendReplyAsync(HttpClient http, long updateId, int replyTo, string text)
@@ -164,7 +153,7 @@ internal static class NotificationBenchmarks
             ["Chatwoot:BaseUrl"] = fakes.BaseUrl,
             ["Chatwoot:AccountId"] = "1",
             ["Chatwoot:BotAccessToken"] = "bench",
-            ["Chatwoot:WebhookSecret"] = Secret,
+            ["Chatwoot:WebhookSecret"] = BenchApp.ChatwootSecret,
             ["Bot:DefaultProviderPubkey"] = Provider,
             ["Telegram:BotToken"] = Token,
             ["Telegram:ApiBaseUrl"] = fakes.BaseUrl,

@@ -19,7 +19,6 @@ namespace SupportRelay.Bench;
 /// </summary>
 internal static class ServiceBenchmarks
 {
-    private const string Secret = "bench-secret";
     private const long AccountId = 1;
 
     public static async Task RunIntakeAsync()
@@ -97,7 +96,7 @@ internal static class ServiceBenchmarks
         {
             var conversation = 10_000 + i;
             var started = Stopwatch.GetTimestamp();
-            await SendAsync(http, Message(i, conversation, questions[i % questions.Length]));
+            await BenchApp.SendChatwootWebhookAsync(http, Message(i, conversation, questions[i % questions.Length]));
             var posted = await fakes.WaitForReplyAsync(conversation, TimeSpan.FromSeconds(10));
             if (posted)
             {
@@ -107,7 +106,7 @@ internal static class ServiceBenchmarks
 
         latencies.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"webhook→reply (instant LLM, {latencies.Count}/200 replied, one at a time; the first includes fetching and indexing 317 articles): p50 {Percentile(latencies, 0.5):F1} ms  p99 {Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
+            $"webhook→reply (instant LLM, {latencies.Count}/200 replied, one at a time; the first includes fetching and indexing 317 articles): p50 {BenchApp.Percentile(latencies, 0.5):F1} ms  p99 {BenchApp.Percentile(latencies, 0.99):F1} ms  max {latencies[^1]:F1} ms"));
     }
 
     public static async Task RunMemoryAsync()
@@ -116,7 +115,7 @@ internal static class ServiceBenchmarks
         await using var app = Start(fakes, new());
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         // One question so the Scalingo Help Center is fetched and indexed.
-        await SendAsync(http, Message(1, 1, "How do I scale my application?"));
+        await BenchApp.SendChatwootWebhookAsync(http, Message(1, 1, "How do I scale my application?"));
         await fakes.WaitForReplyAsync(1, TimeSpan.FromSeconds(10));
         await Task.Delay(500);
         Report("at rest (317 articles indexed)");
@@ -148,7 +147,7 @@ internal static class ServiceBenchmarks
         // Warm up the connection pools and the JIT.
         for (var i = 0; i < 50 * clients.Count; i++)
         {
-            await SendAsync(clients[i % clients.Count], Message(startId + 900_000 + i, 1 + (i % conversationSpread), "warm up question about scaling"));
+            await BenchApp.SendChatwootWebhookAsync(clients[i % clients.Count], Message(startId + 900_000 + i, 1 + (i % conversationSpread), "warm up question about scaling"));
         }
 
         var latencies = new double[requests];
@@ -161,30 +160,14 @@ internal static class ServiceBenchmarks
             {
                 var body = Message(startId + i, 1 + (i % conversationSpread), $"How do I scale my application number {i}?");
                 var started = Stopwatch.GetTimestamp();
-                await SendAsync(clients[i % clients.Count], body);
+                await BenchApp.SendChatwootWebhookAsync(clients[i % clients.Count], body);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
         total.Stop();
         clients.ForEach(c => c.Dispose());
         Array.Sort(latencies);
-        return (requests / total.Elapsed.TotalSeconds, Percentile(latencies, 0.5), Percentile(latencies, 0.99));
-    }
-
-    private static async Task SendAsync(HttpClient http, string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/chatwoot") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Chatwoot-Timestamp", ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("X-Chatwoot-Signature", WebhookAuthenticator.Sign(Secret, ts, bytes));
-        request.Headers.Add("X-Chatwoot-Delivery", Guid.NewGuid().ToString());
-        using var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"webhook answered {(int)response.StatusCode}");
-        }
+        return (requests / total.Elapsed.TotalSeconds, BenchApp.Percentile(latencies, 0.5), BenchApp.Percentile(latencies, 0.99));
     }
 
     private static string Message(long id, long conversation, string content) => new JsonObject
@@ -199,9 +182,6 @@ internal static class ServiceBenchmarks
         ["conversation"] = new JsonObject { ["id"] = conversation, ["status"] = "pending", ["inbox_id"] = 1 },
     }.ToJsonString();
 
-    private static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
     private static BenchApp Start(Fakes fakes, Dictionary<string, string?> overrides)
     {
         var settings = new Dictionary<string, string?>
@@ -209,7 +189,7 @@ internal static class ServiceBenchmarks
             ["Chatwoot:BaseUrl"] = fakes.BaseUrl,
             ["Chatwoot:AccountId"] = AccountId.ToString(CultureInfo.InvariantCulture),
             ["Chatwoot:BotAccessToken"] = "bench",
-            ["Chatwoot:WebhookSecret"] = Secret,
+            ["Chatwoot:WebhookSecret"] = BenchApp.ChatwootSecret,
             ["Chatwoot:DefaultPortalSlug"] = "scalingo",
             ["Bot:MaxRepliesPerMinute"] = "100",
             ["Workers:PollInterval"] = "00:00:00.100",
