@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Chatwoot;
 using SupportRelay.Tests.Infrastructure;
 
@@ -65,16 +66,17 @@ public sealed class ChatwootSetupTests
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.Status);
     }
 
-    private static ChatwootClient Client(FakeHttpServer chatwoot) =>
-        new(new HttpClient { BaseAddress = chatwoot.BaseUrl },
-            new StaticOptions(new ChatwootOptions { BaseUrl = chatwoot.BaseUrl, ApiAccessToken = "admin-token", AccountId = 1 }));
-
-    private sealed class StaticOptions(ChatwootOptions value) : IOptionsMonitor<ChatwootOptions>
+    /// <summary>The client as the command line gets it: from the service's registrations, with its resilience pipeline.</summary>
+    private static ChatwootClient Client(FakeHttpServer chatwoot)
     {
-        public ChatwootOptions CurrentValue => value;
-
-        public ChatwootOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<ChatwootOptions, string?> listener) => null;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chatwoot:BaseUrl"] = chatwoot.BaseUrl.ToString(),
+            ["Chatwoot:ApiAccessToken"] = "admin-token",
+            ["Chatwoot:AccountId"] = "1",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        services.AddChatwoot();
+        return services.BuildServiceProvider().GetRequiredService<ChatwootClient>();
     }
 }
