@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Console;
 using SupportRelay.Storage;
 using SupportRelay.Providers;
+using SupportRelay.Retrieval;
 
 namespace SupportRelay.Cli;
 
@@ -35,6 +36,8 @@ public static class CommandLineApp
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);
         builder.Services.Configure<ConsoleFormatterOptions>(o => o.TimestampFormat = "HH:mm:ss ");
         builder.Services.AddSupportRelayCore();
+        // A command answers once and is not a customer waiting: it waits for the articles' embeddings.
+        builder.Services.Configure<RetrievalOptions>(o => o.IndexingWait = TimeSpan.FromHours(1));
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -17,7 +17,8 @@ public sealed record ArticleScope(ArticleIndex Index, string Locale, string Port
 /// <summary>
 /// Finds the articles for a question: BM25, embeddings, or both fused (<see cref="RetrievalOptions"/>).
 /// Article embeddings are read from the database and only articles whose text or model changed are
-/// embedded again, in batches; the vectors of an index stay in memory as long as the index does.
+/// embedded again, in batches, in the background: a question waits for them at most
+/// <see cref="RetrievalOptions.IndexingWait"/>. The vectors of an index stay in memory as long as the index does.
 /// Whatever goes wrong with embeddings (endpoint down, timeout, another model's dimensions), the
 /// answer falls back to BM25 alone, with a warning and <c>supportrelay_retrieval_fallbacks_total</c>.
 /// </summary>
@@ -31,11 +32,13 @@ public sealed partial class ArticleRetriever
     private readonly TimeProvider _time;
     private readonly ILogger<ArticleRetriever> _logger;
     private readonly ConditionalWeakTable<ArticleIndex, IndexVectors> _vectors = new();
+    private readonly CancellationToken _stopping;
     private long _unavailableUntil;
 
+    /// <param name="stopping">Ends the embedding of articles that goes on in the background (the application stopping).</param>
     public ArticleRetriever(IEmbeddingGenerator<string, Embedding<float>>? generator, EmbeddingStore store,
         IOptionsMonitor<RetrievalOptions> options, IOptions<LlmOptions> llm, SupportRelayMetrics metrics, TimeProvider time,
-        ILogger<ArticleRetriever> logger)
+        ILogger<ArticleRetriever> logger, CancellationToken stopping = default)
     {
         ArgumentNullException.ThrowIfNull(llm);
         _generator = generator;
@@ -45,6 +48,7 @@ public sealed partial class ArticleRetriever
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _stopping = stopping;
     }
 
     /// <summary>True when an embedding model is configured.</summary>
@@ -82,24 +86,14 @@ public sealed partial class ArticleRetriever
         {
             semantic = await RankByMeaningAsync(scope, question, pool, options, cancellationToken);
         }
-        catch (EmbeddingDimensionException ex)
+        catch (ArticlesNotReadyException ex)
         {
-            LogDimensionMismatch(scope.Portal, scope.Locale, ex.Expected, ex.Actual);
-            return FallBack(lexical, top, "dimension_mismatch");
+            // Already logged, by the load of the articles' vectors or by the wait for it.
+            return FallBack(lexical, top, ex.Reason);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Interlocked.Exchange(ref _unavailableUntil, (_time.GetUtcNow() + options.RetryAfter).UtcTicks);
-            LogEmbeddingFailed("timeout", options.RetryAfter);
-            return FallBack(lexical, top, "timeout");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Any failure of the endpoint (transport, status, quota, an unreadable reply) degrades to BM25:
-            // embeddings improve answers, they must never stop one.
-            Interlocked.Exchange(ref _unavailableUntil, (_time.GetUtcNow() + options.RetryAfter).UtcTicks);
-            LogEmbeddingFailed(ex.GetType().Name, options.RetryAfter);
-            return FallBack(lexical, top, "error");
+            return FallBack(lexical, top, EmbeddingFailure(ex, options));
         }
 
         return effective == RetrievalMode.Semantic
@@ -133,87 +127,154 @@ public sealed partial class ArticleRetriever
     }
 
     /// <summary>
-    /// The unit vectors of the index's articles, in article order: from memory, else from the store for
-    /// articles whose hash (text and model) and dimension still match, else embedded now and stored.
+    /// Why retrieval falls back to BM25 after <paramref name="ex"/>, with the warning and, unless the model's
+    /// dimensions disagree, the pause before the endpoint is tried again. Any failure of the endpoint
+    /// (transport, status, quota, an unreadable reply) degrades to BM25: embeddings improve answers, they
+    /// must never stop one.
+    /// </summary>
+    private string EmbeddingFailure(Exception ex, RetrievalOptions options)
+    {
+        if (ex is EmbeddingDimensionException dimensions)
+        {
+            LogDimensionMismatch(dimensions.Portal, dimensions.Locale, dimensions.Expected, dimensions.Actual);
+            return "dimension_mismatch";
+        }
+
+        var reason = ex is OperationCanceledException ? "timeout" : "error";
+        Interlocked.Exchange(ref _unavailableUntil, (_time.GetUtcNow() + options.RetryAfter).UtcTicks);
+        LogEmbeddingFailed(reason == "timeout" ? reason : ex.GetType().Name, options.RetryAfter);
+        return reason;
+    }
+
+    /// <summary>
+    /// The unit vectors of the index's articles, in article order, once they are ready. They are loaded
+    /// once per index and dimension, in the background (<see cref="LoadArticleVectorsAsync"/>), and
+    /// questions asked meanwhile share that load: each waits up to <see cref="RetrievalOptions.IndexingWait"/>.
     /// </summary>
     private async Task<float[][]> ArticleVectorsAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
     {
         var entry = _vectors.GetValue(scope.Index, _ => new IndexVectors());
-        if (entry.Vectors is { } known && known.Dimensions == dimensions)
+        Task<VectorLoad> loading;
+        lock (entry.Gate)
         {
-            return known.Vectors;
+            if (entry.Vectors is { } known && known.Dimensions == dimensions)
+            {
+                return known.Vectors;
+            }
+
+            // A load that failed is started again (the endpoint's pause has passed, or the caller would not be here).
+            if (entry.Loading is not { } current || entry.LoadingDimensions != dimensions || current is { IsCompleted: true, Result.Vectors: null })
+            {
+                entry.LoadingDimensions = dimensions;
+                entry.Loading = Task.Run(() => LoadArticleVectorsAsync(scope, entry, dimensions, options), CancellationToken.None);
+            }
+
+            loading = entry.Loading;
         }
 
-        await entry.Gate.WaitAsync(cancellationToken);
+        VectorLoad load;
         try
         {
-            if (entry.Vectors is { } again && again.Dimensions == dimensions)
-            {
-                return again.Vectors;
-            }
-
-            var model = _llm.EmbeddingModel!;
-            var articles = scope.Index.Articles;
-            var texts = articles.Select(a => DocumentText(a, options)).ToArray();
-            var hashes = texts.Select(t => Hash(model, t)).ToArray();
-            var stored = (await _store.LoadAsync(scope.Portal, scope.Locale, cancellationToken))
-                .ToDictionary(e => e.ArticleId, StringComparer.Ordinal);
-
-            var vectors = new float[articles.Count][];
-            var missing = new List<int>();
-            for (var i = 0; i < articles.Count; i++)
-            {
-                if (stored.TryGetValue(articles[i].Id, out var row) && row.Hash == hashes[i] && row.Vector.Length == dimensions)
-                {
-                    vectors[i] = row.Vector;
-                }
-                else
-                {
-                    missing.Add(i);
-                }
-            }
-
-            if (missing.Count > 0)
-            {
-                LogEmbeddingArticles(missing.Count, articles.Count, scope.Portal, scope.Locale);
-            }
-
-            foreach (var batch in missing.Chunk(_llm.EmbeddingBatchSize))
-            {
-                var embedded = await EmbedAsync([.. batch.Select(i => texts[i])], cancellationToken);
-                var rows = new List<StoredEmbedding>(batch.Length);
-                for (var j = 0; j < batch.Length; j++)
-                {
-                    if (embedded[j].Length != dimensions)
-                    {
-                        // The endpoint answers the question and the articles in different dimensions: no ranking is possible.
-                        throw new EmbeddingDimensionException(dimensions, embedded[j].Length);
-                    }
-
-                    Normalize(embedded[j]);
-                    vectors[batch[j]] = embedded[j];
-                    rows.Add(new StoredEmbedding(articles[batch[j]].Id, hashes[batch[j]], model, embedded[j]));
-                }
-
-                // Stored batch by batch: an interrupted first indexing resumes where it stopped.
-                await _store.SaveAsync(scope.Portal, scope.Locale, rows, cancellationToken);
-            }
-
-            var current = articles.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-            await _store.DeleteAsync(scope.Portal, scope.Locale, [.. stored.Keys.Where(id => !current.Contains(id))], cancellationToken);
-
-            foreach (var vector in vectors)
-            {
-                Normalize(vector);
-            }
-
-            entry.Vectors = new LoadedVectors(dimensions, vectors);
-            return vectors;
+            load = await loading.WaitAsync(options.IndexingWait, _time, cancellationToken);
         }
-        finally
+        catch (TimeoutException)
         {
-            entry.Gate.Release();
+            LogStillEmbedding(scope.Portal, scope.Locale);
+            throw new ArticlesNotReadyException("indexing");
         }
+
+        return load.Vectors ?? throw new ArticlesNotReadyException(load.Failure!);
+    }
+
+    /// <summary>
+    /// Loads the vectors of an index's articles, outside any question: from the store for articles whose hash
+    /// (text and model) and dimension still match, else embedded now in batches and stored. Never throws: a
+    /// failure is logged, pauses the endpoint like a failed question, and is the load's result.
+    /// </summary>
+    private async Task<VectorLoad> LoadArticleVectorsAsync(ArticleScope scope, IndexVectors entry, int dimensions, RetrievalOptions options)
+    {
+        try
+        {
+            var vectors = await EmbedArticlesAsync(scope, dimensions, options, _stopping);
+            lock (entry.Gate)
+            {
+                // Unless the model's dimension changed while this ran, and a newer load is on its way.
+                if (entry.LoadingDimensions == dimensions)
+                {
+                    entry.Vectors = new LoadedVectors(dimensions, vectors);
+                }
+            }
+
+            return new VectorLoad(vectors, null);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return new VectorLoad(null, "stopping");
+        }
+        catch (Exception ex)
+        {
+            return new VectorLoad(null, EmbeddingFailure(ex, options));
+        }
+    }
+
+    private async Task<float[][]> EmbedArticlesAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
+    {
+        var model = _llm.EmbeddingModel!;
+        var articles = scope.Index.Articles;
+        var texts = articles.Select(a => DocumentText(a, options)).ToArray();
+        var hashes = texts.Select(t => Hash(model, t)).ToArray();
+        var stored = (await _store.LoadAsync(scope.Portal, scope.Locale, cancellationToken))
+            .ToDictionary(e => e.ArticleId, StringComparer.Ordinal);
+
+        var vectors = new float[articles.Count][];
+        var missing = new List<int>();
+        for (var i = 0; i < articles.Count; i++)
+        {
+            if (stored.TryGetValue(articles[i].Id, out var row) && row.Hash == hashes[i] && row.Vector.Length == dimensions)
+            {
+                vectors[i] = row.Vector;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            LogEmbeddingArticles(missing.Count, articles.Count, scope.Portal, scope.Locale);
+        }
+
+        foreach (var batch in missing.Chunk(_llm.EmbeddingBatchSize))
+        {
+            var embedded = await EmbedAsync([.. batch.Select(i => texts[i])], cancellationToken);
+            var rows = new List<StoredEmbedding>(batch.Length);
+            for (var j = 0; j < batch.Length; j++)
+            {
+                if (embedded[j].Length != dimensions)
+                {
+                    // The endpoint answers the question and the articles in different dimensions: no ranking is possible.
+                    throw new EmbeddingDimensionException(scope, dimensions, embedded[j].Length);
+                }
+
+                Normalize(embedded[j]);
+                vectors[batch[j]] = embedded[j];
+                rows.Add(new StoredEmbedding(articles[batch[j]].Id, hashes[batch[j]], model, embedded[j]));
+            }
+
+            // Stored batch by batch: an interrupted first indexing resumes where it stopped.
+            await _store.SaveAsync(scope.Portal, scope.Locale, rows, cancellationToken);
+        }
+
+        var current = articles.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        await _store.DeleteAsync(scope.Portal, scope.Locale, [.. stored.Keys.Where(id => !current.Contains(id))], cancellationToken);
+
+        foreach (var vector in vectors)
+        {
+            Normalize(vector);
+        }
+
+        return vectors;
     }
 
     private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -258,23 +319,44 @@ public sealed partial class ArticleRetriever
 
     private sealed record LoadedVectors(int Dimensions, float[][] Vectors);
 
+    /// <summary>How a load of article vectors ended: the vectors, or why there are none (a fallback reason).</summary>
+    private sealed record VectorLoad(float[][]? Vectors, string? Failure);
+
+    /// <summary>An index's article vectors: those loaded, and the load on its way. Guarded by <see cref="Gate"/>.</summary>
     private sealed class IndexVectors
     {
-        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public Lock Gate { get; } = new();
 
         public LoadedVectors? Vectors { get; set; }
+
+        public Task<VectorLoad>? Loading { get; set; }
+
+        public int LoadingDimensions { get; set; }
     }
 
-    private sealed class EmbeddingDimensionException(int expected, int actual)
+    private sealed class EmbeddingDimensionException(ArticleScope scope, int expected, int actual)
         : Exception($"Expected {expected} dimensions, the endpoint returned {actual}.")
     {
+        public string Portal { get; } = scope.Portal;
+
+        public string Locale { get; } = scope.Locale;
+
         public int Expected { get; } = expected;
 
         public int Actual { get; } = actual;
     }
 
+    /// <summary>The articles' vectors are not there (yet): rank by BM25, for <see cref="Reason"/>.</summary>
+    private sealed class ArticlesNotReadyException(string reason) : Exception($"The articles' embeddings are not ready ({reason}).")
+    {
+        public string Reason { get; } = reason;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedding {Missing} of {Count} articles of {Portal}/{Locale}")]
     private partial void LogEmbeddingArticles(int missing, int count, string portal, string locale);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The articles of {Portal}/{Locale} are still being embedded; this question is ranked by BM25 alone")]
+    private partial void LogStillEmbedding(string portal, string locale);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The embedding endpoint failed ({Error}); retrieval uses BM25 alone for {RetryAfter}")]
     private partial void LogEmbeddingFailed(string error, TimeSpan retryAfter);

@@ -23,7 +23,8 @@ public static class RetrievalExtensions
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("embeddings");
             return new ArticleRetriever(EmbeddingGeneratorFactory.Create(llm.Value, http), sp.GetRequiredService<EmbeddingStore>(),
                 sp.GetRequiredService<IOptionsMonitor<RetrievalOptions>>(), llm, sp.GetRequiredService<Operations.SupportRelayMetrics>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ArticleRetriever>>());
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ArticleRetriever>>(),
+                sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
         });
         return services;
     }

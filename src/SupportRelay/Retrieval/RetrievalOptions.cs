@@ -77,6 +77,15 @@ public sealed class RetrievalOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a question waits for its articles' embeddings when they are not ready (a new portal, changed
+    /// articles, a restart). Past it the question is ranked by BM25 alone while the articles go on being
+    /// embedded in the background, so a large portal's first customer is not kept waiting. The command line,
+    /// which answers once, waits for them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan IndexingWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The mode in force: <see cref="Mode"/>, or hybrid when an embedding model is configured.</summary>
     public RetrievalMode EffectiveMode(bool embeddingsConfigured) => Mode switch
     {

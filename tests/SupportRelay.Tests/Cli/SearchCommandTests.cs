@@ -76,6 +76,24 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_command_waits_for_the_articles_embeddings_however_short_the_service_waits()
+    {
+        await using var embeddings = await FakeHttpServer.StartAsync();
+        FakeEmbeddings.Serve(embeddings, () => 64, articleDelay: TimeSpan.FromSeconds(1));
+        var environment = new Dictionary<string, string>
+        {
+            ["Llm__EmbeddingModel"] = "fake-embed",
+            ["Llm__EmbeddingBaseUrl"] = new Uri(embeddings.BaseUrl, "v1").ToString(),
+            ["Retrieval__IndexingWait"] = "00:00:00.100",
+        };
+
+        var semantic = await RunAsync("my box is frozen, please bounce it", environment, "search", "--articles", ArticlesFile(), "--mode", "semantic");
+
+        Assert.True(semantic.ExitCode == 0, semantic.Error);
+        Assert.Equal("1", Ids(semantic.Out)[0]);
+    }
+
+    [Fact]
     public async Task Semantic_modes_without_an_embedding_model_are_refused()
     {
         var run = await RunAsync("anything", new Dictionary<string, string>(), "search", "--articles", ArticlesFile(), "--mode", "hybrid");

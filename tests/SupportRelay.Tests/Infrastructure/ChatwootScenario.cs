@@ -202,21 +202,28 @@ public sealed class ChatwootScenario : IAsyncDisposable
     }
 
     /// <summary>Waits until the inbox and outbox hold no pending work.</summary>
-    public async Task WaitIdleAsync(TimeSpan? timeout = null)
+    public Task WaitIdleAsync(TimeSpan? timeout = null) => WaitUntilAsync(
+        "SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE state = 'pending') + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')",
+        0, timeout);
+
+    /// <summary>Waits until the count <paramref name="sql"/> selects is <paramref name="expected"/>, or fails after the timeout.</summary>
+    public async Task WaitUntilAsync(string sql, long expected, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (DateTime.UtcNow < deadline)
+        long actual;
+        do
         {
-            var pending = await QueryAsync<long>("SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE state = 'pending') + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')");
-            if (pending.Single() == 0)
+            actual = (await QueryAsync<long>(sql)).Single();
+            if (actual == expected)
             {
                 return;
             }
 
             await Task.Delay(50);
         }
+        while (DateTime.UtcNow < deadline);
 
-        throw new TimeoutException("Work was still pending.");
+        throw new TimeoutException($"Still {actual}, not {expected}: {sql}");
     }
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)

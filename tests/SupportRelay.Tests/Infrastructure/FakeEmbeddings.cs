@@ -52,20 +52,22 @@ public static class FakeEmbeddings
     /// <summary>
     /// Serves embeddings on <paramref name="server"/> at <c>/v1/embeddings</c>: vectors of
     /// <paramref name="dimensions"/>() dimensions (a function, so a test can change the "model").
+    /// Requests that embed articles (texts with a title line) take <paramref name="articleDelay"/>.
     /// </summary>
-    public static void Serve(FakeHttpServer server, Func<int> dimensions)
+    public static void Serve(FakeHttpServer server, Func<int> dimensions, TimeSpan articleDelay = default)
     {
         server.On("POST", "/v1/embeddings", request =>
         {
             var inputs = Inputs(request);
             var size = dimensions();
-            return FakeResponse.Json(new
+            var response = FakeResponse.Json(new
             {
                 @object = "list",
                 data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = Vector(text, size) }).ToArray(),
                 model = request.Json.GetProperty("model").GetString(),
                 usage = new { prompt_tokens = inputs.Count, total_tokens = inputs.Count },
             });
+            return inputs.Any(text => text.Contains('\n', StringComparison.Ordinal)) ? response with { Delay = articleDelay } : response;
         });
     }
 

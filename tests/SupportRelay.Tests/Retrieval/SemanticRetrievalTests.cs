@@ -58,6 +58,50 @@ public abstract class SemanticRetrievalTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task A_question_does_not_wait_for_a_slow_first_indexing_and_the_next_one_is_answered_by_meaning()
+    {
+        await using var embeddings = await FakeHttpServer.StartAsync();
+        FakeEmbeddings.Serve(embeddings, () => 64, articleDelay: TimeSpan.FromSeconds(3));
+        var settings = Embeddings(embeddings);
+        settings["Llm:EmbeddingTimeout"] = "00:00:10";
+        settings["Retrieval:IndexingWait"] = "00:00:01";
+        await using var s = await ChatwootScenario.StartAsync(settings, database: _database);
+
+        // The articles take three seconds to embed: the customer is answered after one, by BM25 alone.
+        await s.SendAsync(s.Message(Paraphrase));
+        await s.WaitForPostsAsync(1);
+        Assert.Equal("low_confidence", (await s.QueryAsync<string>("SELECT reason FROM bot_decisions")).Single());
+
+        // The embedding went on without the question, and the next question uses it.
+        await s.WaitUntilAsync("SELECT COUNT(*) FROM article_embeddings WHERE portal_slug = 'help' AND locale = 'en'", 4);
+        await s.SendAsync(s.Message(Paraphrase, conversationId: 43));
+        var posted = await s.WaitForPostsAsync(1, conversationId: 43);
+
+        Assert.Contains("Restart a virtual machine", posted[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(4, ArticleInputs(embeddings).Count);
+        var metrics = await s.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Matches("supportrelay_retrieval_fallbacks_total\\{[^}]*reason=\"indexing\"", metrics);
+    }
+
+    [Fact]
+    public async Task Questions_asked_while_the_articles_are_embedded_share_one_embedding_of_them()
+    {
+        await using var embeddings = await FakeHttpServer.StartAsync();
+        FakeEmbeddings.Serve(embeddings, () => 64, articleDelay: TimeSpan.FromMilliseconds(500));
+        var settings = Embeddings(embeddings);
+        settings["Retrieval:IndexingWait"] = "00:00:05";
+        await using var s = await ChatwootScenario.StartAsync(settings, database: _database);
+
+        await Task.WhenAll(s.SendAsync(s.Message(Paraphrase)), s.SendAsync(s.Message(Paraphrase, conversationId: 43)));
+        var first = await s.WaitForPostsAsync(1);
+        var second = await s.WaitForPostsAsync(1, conversationId: 43);
+
+        Assert.Contains("Restart a virtual machine", first[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("Restart a virtual machine", second[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(4, ArticleInputs(embeddings).Count);
+    }
+
+    [Fact]
     public async Task Articles_are_embedded_in_batches_with_the_embedding_key_and_model()
     {
         await using var embeddings = await FakeHttpServer.StartAsync();
