@@ -32,6 +32,13 @@ public sealed partial class BotResponder(
     public async Task<BotDecision> RespondAsync(long accountId, string question, string? locale, ConversationOwner owner,
         IReadOnlyList<HistoryMessage> history, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            // Attachments alone (a screenshot, a log file): the bot cannot read them, a person can.
+            return new BotDecision(BotDecision.Handoff, "attachment", botOptions.CurrentValue.TextsFor(locale).HandoffMessage)
+                with { ProviderPubkey = owner.ProviderPubkey, ContractId = owner.ContractId, PortalSlug = owner.PortalSlug };
+        }
+
         var detected = LanguageDetector.Detect(intents.WithoutGreeting(question))?.Language;
         var decision = await RespondAsync(question, history, async ct =>
         {

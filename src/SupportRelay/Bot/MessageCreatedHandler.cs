@@ -55,9 +55,9 @@ public sealed partial class MessageCreatedHandler(
         }
 
         var role = RoleOf(message);
-        if (role is not null && !string.IsNullOrWhiteSpace(message.Content))
+        if (role is not null && HistoryText(message) is { } text)
         {
-            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, message.Content, cancellationToken);
+            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, cancellationToken);
         }
 
         if (!IsForTheBot(message) || await HandoffUnderwayAsync(accountId.Value, message.ConversationId, cancellationToken))
@@ -73,15 +73,24 @@ public sealed partial class MessageCreatedHandler(
     }
 
     /// <summary>
-    /// The bot answers only a customer's text in a conversation it owns: an incoming, public, non-empty
-    /// message while the conversation is <c>pending</c>. Never its own messages, agents' messages,
-    /// private notes, activity messages, or conversations a person has taken.
+    /// The bot answers only a customer's message in a conversation it owns: an incoming, public message
+    /// with text or attachments while the conversation is <c>pending</c>. Never its own messages, agents'
+    /// messages, private notes, activity messages, empty messages, or conversations a person has taken.
     /// </summary>
     public static bool IsForTheBot(ChatwootMessage message) =>
         message.Type == MessageType.Incoming
         && !message.Private
-        && !string.IsNullOrWhiteSpace(message.Content)
+        && (!string.IsNullOrWhiteSpace(message.Content) || message.Attachments > 0)
         && string.Equals(message.ConversationStatus, "pending", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The message as the history keeps it (for follow-ups and the provider's summary): its text, or that it had attachments.</summary>
+    private static string? HistoryText(ChatwootMessage message) => message switch
+    {
+        _ when !string.IsNullOrWhiteSpace(message.Content) => message.Content,
+        { Attachments: 1 } => "[an attachment]",
+        { Attachments: > 1 } => $"[{message.Attachments.ToString(System.Globalization.CultureInfo.InvariantCulture)} attachments]",
+        _ => null,
+    };
 
     private static string? RoleOf(ChatwootMessage message) => message switch
     {

@@ -30,7 +30,8 @@ public sealed record ChatwootMessage(
     long? InboxId,
     string? ProviderPubkey,
     string? ContractId,
-    string? Locale);
+    string? Locale,
+    int Attachments = 0);
 
 /// <summary>A conversation event (<c>conversation_status_changed</c>, <c>conversation_updated</c>, ...).</summary>
 public sealed record ChatwootConversationEvent(
@@ -173,7 +174,8 @@ public static class ChatwootPayload
             TryInt64(conversation, "inbox_id", out var inboxId) ? inboxId : TryInt64(Property(root, "inbox"), "id", out inboxId) ? inboxId : null,
             String(customAttributes, "provider_pubkey"),
             String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
-            String(customAttributes, "locale") ?? String(additional, "browser_language") ?? String(Property(root, "account"), "locale"));
+            String(customAttributes, "locale") ?? String(additional, "browser_language") ?? String(Property(root, "account"), "locale"),
+            Property(root, "attachments") is { ValueKind: JsonValueKind.Array } attachments ? attachments.GetArrayLength() : 0);
     }
 
     public static ChatwootConversationEvent ReadConversationEvent(JsonElement root)

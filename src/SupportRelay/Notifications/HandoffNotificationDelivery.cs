@@ -117,6 +117,7 @@ public sealed partial class HandoffNotificationDelivery(
         "low_confidence" => "the Help Center does not answer the question",
         "not_answered" or "no_articles" => "the Help Center articles do not answer the question",
         "status_changed" => "the conversation was opened for an agent in Chatwoot",
+        "attachment" => "the customer sent an attachment, which the bot cannot read",
         var llm when llm.StartsWith("llm_", StringComparison.Ordinal) => "the bot could not write an answer",
         var other => other.Replace('_', ' '),
     };

@@ -127,6 +127,28 @@ public abstract class BotFlowTests(DatabaseKind database)
     }
 
     [Fact]
+    public async Task A_message_with_only_an_attachment_is_handed_to_a_person_in_the_customers_language()
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Bot:Texts:fr:HandoffMessage"] = "Un conseiller regarde votre pièce jointe." });
+        var message = s.Message("", locale: "fr");
+        // As Chatwoot sends a screenshot without text: no content, an attachments array.
+        message["content"] = null;
+        message["attachments"] = new JsonArray(new JsonObject
+        {
+            ["id"] = 9, ["message_id"] = message["id"]!.GetValue<long>(), ["file_type"] = "image", ["account_id"] = 7,
+            ["data_url"] = "https://chatwoot.example.com/rails/active_storage/blobs/redirect/screenshot.png", ["file_size"] = 48213,
+        });
+
+        await s.SendAsync(message);
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.Equal("Un conseiller regarde votre pièce jointe.", s.Posted().Single().Json.GetProperty("content").GetString());
+        Assert.Equal("attachment", (await s.QueryAsync<string>("SELECT reason FROM handoffs")).Single());
+        // The history, and so the provider's summary, says the customer sent something.
+        Assert.Equal("[an attachment]", (await s.QueryAsync<string>("SELECT content FROM conversation_messages")).Single());
+    }
+
+    [Fact]
     public async Task The_bots_own_messages_are_never_answered()
     {
         await using var s = await Start();
