@@ -80,7 +80,7 @@ public static class ChatwootWebhookEndpoints
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = WebhookBody.Parse(body);
         }
         catch (JsonException ex)
         {

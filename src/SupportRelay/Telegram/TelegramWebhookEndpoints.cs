@@ -64,7 +64,7 @@ public static class TelegramWebhookEndpoints
         long? chatId;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = WebhookBody.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("update_id", out var id) || id.ValueKind != JsonValueKind.Number
                 || !id.TryGetInt64(out updateId) || updateId < 0)
@@ -107,7 +107,8 @@ public static class TelegramWebhookEndpoints
                 }
             }
 
-            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.TryGetInt64(out var chat))
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id)
+                && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var chat))
             {
                 return chat;
             }

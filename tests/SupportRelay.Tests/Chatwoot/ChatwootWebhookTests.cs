@@ -178,6 +178,9 @@ public abstract class ChatwootWebhookTests(DatabaseKind database) : IAsyncLifeti
     [InlineData("""{"event":"message_created","id":5,"conversation":{"id":1},"private":"no"}""", "'private'")]
     [InlineData("""{"event":"conversation_status_changed","status":"open"}""", "'id'")]
     [InlineData("""{"event":"conversation_status_changed","id":3,"status":7}""", "'status'")]
+    [InlineData("""{"event":"message_created","id":5,"conversation":{"id":1},"content":"re\ud800start"}""", "not valid Unicode")]
+    [InlineData("""{"event":"\udc00"}""", "not valid Unicode")]
+    [InlineData("""{"event":"message_created","id":"\ud800","conversation":{"id":1}}""", "not valid Unicode")]
     public async Task Bad_bodies_get_a_400_naming_the_problem(string body, string expected)
     {
         var response = await _scenario.SendRawAsync(body, Guid.NewGuid().ToString());

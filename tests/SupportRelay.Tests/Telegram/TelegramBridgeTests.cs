@@ -55,6 +55,7 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
     [InlineData("[]")]
     [InlineData("{\"message\":{}}")]
     [InlineData("{\"update_id\":\"12\"}")]
+    [InlineData("""{"update_id":5,"message":{"message_id":1,"date":1,"chat":{"id":77,"type":"private"},"text":"\ud800"}}""")]
     public async Task A_malformed_update_is_400(string body)
     {
         await using var s = await Start();
@@ -62,6 +63,19 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         var response = await s.SendRawUpdateAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("\"77\"")]
+    [InlineData("true")]
+    [InlineData("{}")]
+    public async Task A_chat_id_of_another_type_is_stored_not_a_crash(string chatId)
+    {
+        await using var s = await Start();
+
+        var response = await s.SendRawUpdateAsync($$$"""{"update_id":5,"message":{"message_id":1,"date":1,"chat":{"id":{{{chatId}}},"type":"private"},"text":"hi"}}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
