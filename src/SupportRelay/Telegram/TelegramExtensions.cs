@@ -13,7 +13,9 @@ public static class TelegramExtensions
             .Validate(o => o.Mode != "polling" || o.IsConfigured, "Telegram:Mode=polling needs Telegram:BotToken.")
             .ValidateOnStart();
         // Timeouts are per call (a long poll waits longer than a sendMessage); retries belong to the outbox.
-        services.AddHttpClient<TelegramBot>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // The bot token is part of every Bot API path, which the default HttpClient logging writes out:
+        // this client logs nothing itself; its callers log what failed, without the URL.
+        services.AddHttpClient<TelegramBot>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<TelegramLinkStore>();
         services.AddSingleton<IInboxHandler, TelegramUpdateHandler>();
         services.AddSingleton<IDeliveryHandler, TelegramMessageDelivery>();

@@ -48,6 +48,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
+    /// <summary>What the service logged, at the levels the settings let through (Warning unless a test says otherwise).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>A connection to this service's database, whichever dialect it runs on.</summary>
     public Task<System.Data.Common.DbConnection> OpenDatabaseAsync() =>
         Services.GetRequiredService<SupportRelay.Storage.SqlDialect>().OpenAsync(TestContext.Current.CancellationToken);
@@ -67,7 +70,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             if (TimeProvider is not null)
