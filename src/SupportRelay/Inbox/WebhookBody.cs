@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using SupportRelay.Text;
 
 namespace SupportRelay.Inbox;
 
@@ -33,34 +33,6 @@ public static class WebhookBody
         }
     }
 
-    /// <summary>
-    /// Parses a webhook body as JSON whose every string and property name is valid Unicode. JsonDocument
-    /// accepts an escaped unpaired surrogate (<c>"\ud800"</c>) and fails only when that string is read,
-    /// which would be a 500 at the door or a failed event in the worker: such a body is refused here, once.
-    /// </summary>
-    /// <exception cref="JsonException">The body is not JSON, or holds a string that is not valid Unicode.</exception>
-    public static JsonDocument Parse(byte[] body)
-    {
-        var document = JsonDocument.Parse(body);
-        var reader = new Utf8JsonReader(body);
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
-                && (reader.ValueIsEscaped || !Ascii.IsValid(reader.ValueSpan)))
-            {
-                try
-                {
-                    _ = reader.GetString();
-                }
-                catch (InvalidOperationException)
-                {
-                    document.Dispose();
-                    throw new JsonException(
-                        $"The string at byte {reader.TokenStartIndex} is not valid Unicode (an unpaired surrogate escape or invalid UTF-8).");
-                }
-            }
-        }
-
-        return document;
-    }
+    /// <inheritdoc cref="StrictJson.Parse"/>
+    public static JsonDocument Parse(byte[] body) => StrictJson.Parse(body);
 }

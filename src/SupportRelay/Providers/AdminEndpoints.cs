@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportRelay.Text;
 
 namespace SupportRelay.Providers;
 
@@ -45,7 +46,7 @@ public static class AdminEndpoints
         string? providerPubkey = null;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, NotificationConfigValidator.StrictJson, cancellationToken);
+            using var document = await StrictJson.ParseAsync(request.Body, NotificationConfigValidator.NoDuplicateFields, cancellationToken);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -37,7 +37,7 @@ public static partial class NotificationConfigValidator
     public const int MaxEmailLength = 254;
 
     /// <summary>Refuses a field given twice: which copy wins differs between parsers, so neither should.</summary>
-    public static JsonDocumentOptions StrictJson { get; } = new() { AllowDuplicateProperties = false };
+    public static JsonDocumentOptions NoDuplicateFields { get; } = new() { AllowDuplicateProperties = false };
 
     private static readonly string[] Fields = ["chatwootPortalSlug", "notifyVia", "telegramChatId", "notifyPhone", "notifyEmail"];
 

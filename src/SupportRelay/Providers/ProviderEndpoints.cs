@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SupportRelay.Text;
 
 namespace SupportRelay.Providers;
 
@@ -70,7 +71,7 @@ public static partial class ProviderEndpoints
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, NotificationConfigValidator.StrictJson, cancellationToken);
+            document = await StrictJson.ParseAsync(request.Body, NotificationConfigValidator.NoDuplicateFields, cancellationToken);
         }
         catch (JsonException ex)
         {

@@ -109,6 +109,7 @@ public abstract class AdminContractsTests(DatabaseKind database)
     [InlineData("c-1", """{}""", "providerPubkey")]
     [InlineData("c-1", """[]""", "body")]
     [InlineData("c-1", """{oops""", "body")]
+    [InlineData("c-1", """{"providerPubkey":"\ud800"}""", "body")]
     [InlineData("caf%C3%A9", """{"providerPubkey":"4f16b64a096a48252fc4d9a11393778d84e95fcf6868b72b9d2b344d4b103386"}""", "contractId")]
     public async Task Invalid_contract_requests_are_400_naming_the_field(string contractId, string body, string field)
     {

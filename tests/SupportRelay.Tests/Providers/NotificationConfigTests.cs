@@ -163,6 +163,8 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         { """["email"]""", "body" },
         { "null", "body" },
         { "{not json", "body" },
+        { """{"notifyVia":"email","notifyEmail":"a\udc00@b.co"}""", "body" },
+        { """{"\ud800":"email"}""", "body" },
         { """{"notifyVia":"email","notifyEmail":"a@b.co","notifyEmail":"evil@b.co"}""", "body" },
         { "", "body" },
     };
