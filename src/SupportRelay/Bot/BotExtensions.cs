@@ -20,7 +20,8 @@ public static class BotExtensions
         services.AddSingleton<IInboxHandler, MessageCreatedHandler>();
 
         // The model's own timeout is Llm:Timeout, enforced by the responder; the HTTP client only stops runaway calls.
-        services.AddHttpClient("llm", http => http.Timeout = TimeSpan.FromMinutes(10));
+        services.AddTransient<AnthropicApiKeyHandler>();
+        services.AddHttpClient("llm", http => http.Timeout = TimeSpan.FromMinutes(10)).AddHttpMessageHandler<AnthropicApiKeyHandler>();
         services.AddSingleton<IAnswerGenerator>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LlmOptions>>().Value;
