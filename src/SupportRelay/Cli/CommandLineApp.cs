@@ -12,7 +12,7 @@ namespace SupportRelay.Cli;
 /// </summary>
 public static class CommandLineApp
 {
-    private static readonly string[] Verbs = ["migrate", "setup", "search", "ask", "provider", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["migrate", "setup", "search", "ask", "provider", "queue", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -24,6 +24,7 @@ public static class CommandLineApp
         root.Subcommands.Add(AnswerCommands.Search());
         root.Subcommands.Add(AnswerCommands.Ask());
         root.Subcommands.Add(ProviderCommands.Create());
+        root.Subcommands.Add(QueueCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 

@@ -137,6 +137,70 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
             $"SELECT COUNT(*) FROM {name} WHERE state = 'pending'", cancellationToken: cancellationToken));
     }
 
+    /// <summary>How many items each queue holds, by state and kind.</summary>
+    public async Task<IReadOnlyList<QueueCount>> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var counts = new List<QueueCount>();
+        foreach (var table in Enum.GetValues<WorkTable>())
+        {
+            var (name, kind, _) = Columns(table);
+            var rows = await connection.QueryAsync<(string State, string Kind, long Count)>(new CommandDefinition(
+                $"SELECT state, {kind}, COUNT(*) FROM {name} GROUP BY state, {kind} ORDER BY state, {kind}", cancellationToken: cancellationToken));
+            counts.AddRange(rows.Select(r => new QueueCount(table, r.State, r.Kind, r.Count)));
+        }
+
+        return counts;
+    }
+
+    /// <summary>The items that failed for good (kept for <c>Retention:FinishedWork</c>), newest first.</summary>
+    public async Task<IReadOnlyList<FailedWork>> ListFailedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var failed = new List<FailedWork>();
+        foreach (var table in Enum.GetValues<WorkTable>())
+        {
+            var (name, kind, _) = Columns(table);
+            var created = table == WorkTable.Inbox ? "received_at" : "created_at";
+            var rows = await connection.QueryAsync<(long Id, string Kind, long Attempts, string? LastError, long CreatedAt)>(new CommandDefinition(
+                $"SELECT id, {kind}, attempts, last_error, {created} FROM {name} WHERE state = 'failed' ORDER BY id DESC LIMIT @limit",
+                new { limit }, cancellationToken: cancellationToken));
+            failed.AddRange(rows.Select(r => new FailedWork(table, r.Id, r.Kind, r.Attempts, r.LastError, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))));
+        }
+
+        return [.. failed.OrderByDescending(f => f.CreatedAt).Take(limit)];
+    }
+
+    /// <summary>
+    /// Puts failed items back in the queue, due now with their attempts counted afresh: those of
+    /// <paramref name="ids"/>, or every failed one (of <paramref name="kind"/>, when given). A delivery
+    /// keeps the steps it had done, and the checks that keep a retry from acting twice apply as always.
+    /// Returns how many were put back.
+    /// </summary>
+    public async Task<int> RetryFailedAsync(WorkTable table, IReadOnlyCollection<long>? ids, string? kind, CancellationToken cancellationToken)
+    {
+        var (name, kindColumn, _) = Columns(table);
+        var sql = $"""
+            UPDATE {name} SET state = 'pending', attempts = 0, next_attempt_at = @now, locked_by = NULL, locked_until = NULL
+            WHERE state = 'failed'{(kind is null ? "" : $" AND {kindColumn} = @kind")}{(ids is null ? "" : " AND id = @id")}
+            """;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        if (ids is null)
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(sql, new { now, kind }, cancellationToken: cancellationToken));
+        }
+
+        // One by one: an operator's handful, in SQL both databases read alike.
+        var retried = 0;
+        foreach (var id in ids.Distinct())
+        {
+            retried += await connection.ExecuteAsync(new CommandDefinition(sql, new { now, kind, id }, cancellationToken: cancellationToken));
+        }
+
+        return retried;
+    }
+
     /// <summary>Adds a delivery unless one with the same key exists; true when it was added.</summary>
     public async Task<bool> EnqueueAsync(OutboxMessage message, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -161,6 +225,12 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
 
     private static string Truncate(string error) => error.Length <= 2000 ? error : error[..2000];
 }
+
+/// <summary>How many items of one kind a queue holds in one state.</summary>
+public sealed record QueueCount(WorkTable Queue, string State, string Kind, long Count);
+
+/// <summary>An item that failed for good, as an operator reviews it before retrying it.</summary>
+public sealed record FailedWork(WorkTable Queue, long Id, string Kind, long Attempts, string? LastError, DateTimeOffset CreatedAt);
 
 /// <summary>A delivery to add to the outbox; <see cref="DedupKey"/> makes adding it idempotent.</summary>
 public sealed record OutboxMessage(string Kind, string DedupKey, string? OrderingKey, string Payload);

@@ -161,6 +161,69 @@ public abstract class WorkQueueTests(DatabaseKind database) : IAsyncLifetime
         Assert.InRange(fourth.TotalSeconds, 12.8, 19.2);
         Assert.InRange(late.TotalMinutes, 8, 12);
     }
+
+    private async Task<long> FailAsync(WorkQueue queue, string key, string kind = "test")
+    {
+        await using (var connection = await _dialect.OpenAsync(Ct))
+        {
+            await queue.EnqueueAsync(new OutboxMessage(kind, key, null, "{}"), connection, null, Ct);
+        }
+
+        var item = (await queue.ClaimAsync(WorkTable.Outbox, 10, Ct)).Single();
+        await queue.FailAsync(WorkTable.Outbox, item.Id, $"gave up on {key}", Ct);
+        return item.Id;
+    }
+
+    [Fact]
+    public async Task Failed_items_are_listed_newest_first_with_their_reason_and_counted_by_state_and_kind()
+    {
+        var queue = Replica();
+        await FailAsync(queue, "a", "chatwoot.message");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var newest = await FailAsync(queue, "b", "notification.handoff");
+        await EnqueueAsync("c");
+
+        var failed = await queue.ListFailedAsync(10, Ct);
+        var counts = await queue.CountAsync(Ct);
+
+        Assert.Equal([newest, newest - 1], failed.Select(f => f.Id));
+        Assert.Equal(("notification.handoff", "gave up on b", 1L), (failed[0].Kind, failed[0].LastError, failed[0].Attempts));
+        Assert.Equal(WorkTable.Outbox, failed[0].Queue);
+        Assert.Contains(new QueueCount(WorkTable.Outbox, "failed", "chatwoot.message", 1), counts);
+        Assert.Contains(new QueueCount(WorkTable.Outbox, "pending", "test", 1), counts);
+        Assert.Single(await queue.ListFailedAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task A_retried_item_is_due_at_once_with_its_attempts_afresh_and_only_failed_items_move()
+    {
+        var queue = Replica();
+        var failed = await FailAsync(queue, "a");
+        await EnqueueAsync("pending");
+
+        var retried = await queue.RetryFailedAsync(WorkTable.Outbox, [failed, failed + 1, 999], null, Ct);
+        var claimed = await queue.ClaimAsync(WorkTable.Outbox, 10, Ct);
+
+        Assert.Equal(1, retried);
+        var again = Assert.Single(claimed, c => c.Id == failed);
+        Assert.Equal(1, again.Attempts);
+        Assert.Equal(0, await queue.RetryFailedAsync(WorkTable.Outbox, [failed], null, Ct));
+        Assert.Equal(0, await queue.RetryFailedAsync(WorkTable.Outbox, [], null, Ct));
+    }
+
+    [Fact]
+    public async Task Retrying_all_can_keep_to_one_kind()
+    {
+        var queue = Replica();
+        await FailAsync(queue, "a", "chatwoot.message");
+        await FailAsync(queue, "b", "notification.handoff");
+        await FailAsync(queue, "c", "notification.handoff");
+
+        Assert.Equal(2, await queue.RetryFailedAsync(WorkTable.Outbox, null, "notification.handoff", Ct));
+        Assert.Equal(0, await queue.RetryFailedAsync(WorkTable.Inbox, null, null, Ct));
+        Assert.Equal(1, await queue.RetryFailedAsync(WorkTable.Outbox, null, null, Ct));
+        Assert.Empty(await queue.ListFailedAsync(10, Ct));
+    }
 }
 
 public sealed class WorkQueueTestsOnSqlite() : WorkQueueTests(DatabaseKind.Sqlite);
