@@ -14,6 +14,18 @@ public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
     public const string Bot = "assistant";
     public const string Agent = "agent";
 
+    /// <summary>
+    /// A message as the history keeps it (for follow-ups, the provider's summary, and finding our own
+    /// message's echo): its text, or that it had attachments; null when it has neither.
+    /// </summary>
+    public static string? HistoryText(string? content, int attachments) => (content, attachments) switch
+    {
+        _ when !string.IsNullOrWhiteSpace(content) => content,
+        (_, 1) => "[an attachment]",
+        (_, > 1) => $"[{attachments.ToString(System.Globalization.CultureInfo.InvariantCulture)} attachments]",
+        _ => null,
+    };
+
     public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);

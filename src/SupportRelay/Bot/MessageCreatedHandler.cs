@@ -55,7 +55,7 @@ public sealed partial class MessageCreatedHandler(
         }
 
         var role = RoleOf(message);
-        if (role is not null && HistoryText(message) is { } text)
+        if (role is not null && ConversationStore.HistoryText(message.Content, message.Attachments) is { } text)
         {
             await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, cancellationToken);
         }
@@ -82,15 +82,6 @@ public sealed partial class MessageCreatedHandler(
         && !message.Private
         && (!string.IsNullOrWhiteSpace(message.Content) || message.Attachments > 0)
         && string.Equals(message.ConversationStatus, "pending", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The message as the history keeps it (for follow-ups and the provider's summary): its text, or that it had attachments.</summary>
-    private static string? HistoryText(ChatwootMessage message) => message switch
-    {
-        _ when !string.IsNullOrWhiteSpace(message.Content) => message.Content,
-        { Attachments: 1 } => "[an attachment]",
-        { Attachments: > 1 } => $"[{message.Attachments.ToString(System.Globalization.CultureInfo.InvariantCulture)} attachments]",
-        _ => null,
-    };
 
     private static string? RoleOf(ChatwootMessage message) => message switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -39,12 +40,31 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
 
     private ChatwootOptions Options => options.CurrentValue;
 
-    public async Task<long?> CreateMessageAsync(long accountId, long conversationId, string content, bool isPrivate, CancellationToken cancellationToken)
+    public Task<long?> CreateMessageAsync(long accountId, long conversationId, string content, bool isPrivate, CancellationToken cancellationToken) =>
+        CreateMessageAsync(accountId, conversationId, content, isPrivate, null, cancellationToken);
+
+    /// <summary>Posts an outgoing message (a private note when <paramref name="isPrivate"/>); with a file, as Chatwoot's multipart form with <c>attachments[]</c>.</summary>
+    public async Task<long?> CreateMessageAsync(long accountId, long conversationId, string content, bool isPrivate, MessageFile? file,
+        CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/accounts/{accountId}/conversations/{conversationId}/messages")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/accounts/{accountId}/conversations/{conversationId}/messages");
+        if (file is null)
         {
-            Content = JsonContent.Create(new CreateMessageRequest(content, "outgoing", isPrivate), ChatwootJsonContext.Default.CreateMessageRequest),
-        };
+            request.Content = JsonContent.Create(new CreateMessageRequest(content, "outgoing", isPrivate), ChatwootJsonContext.Default.CreateMessageRequest);
+        }
+        else
+        {
+            var attachment = new ByteArrayContent(file.Content);
+            attachment.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+            request.Content = new MultipartFormDataContent
+            {
+                { new StringContent(content), "content" },
+                { new StringContent("outgoing"), "message_type" },
+                { new StringContent(isPrivate ? "true" : "false"), "private" },
+                { attachment, "attachments[]", file.FileName },
+            };
+        }
+
         using var response = await SendAsync(request, Options.BotAccessToken, cancellationToken);
         var created = await ReadAsync(response, ChatwootJsonContext.Default.CreatedMessage, cancellationToken);
         return created?.Id;
@@ -273,6 +293,9 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         }
     }
 }
+
+/// <summary>A file to attach to a message.</summary>
+public sealed record MessageFile(string FileName, string ContentType, byte[] Content);
 
 internal sealed record CreateMessageRequest(
     [property: JsonPropertyName("content")] string Content,

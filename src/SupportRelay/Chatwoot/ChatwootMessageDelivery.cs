@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Options;
+using SupportRelay.Bot;
 using SupportRelay.Delivery;
 using SupportRelay.Storage;
 
@@ -10,7 +11,8 @@ namespace SupportRelay.Chatwoot;
 
 /// <summary>
 /// A message to post in a conversation, and optionally the status to set afterwards (a handoff
-/// posts its message, then opens the conversation).
+/// posts its message, then opens the conversation). <see cref="Attachments"/> counts the files that
+/// go with it, which its sender supplies when posting (<see cref="ChatwootMessageDelivery.PostAsync"/>).
 /// </summary>
 public sealed record ChatwootMessageJob(
     long AccountId,
@@ -18,7 +20,8 @@ public sealed record ChatwootMessageJob(
     string Content,
     bool Private,
     string? ThenStatus,
-    long CreatedAt)
+    long CreatedAt,
+    int Attachments = 0)
 {
     public const string Kind = "chatwoot.message";
 
@@ -44,8 +47,14 @@ public sealed partial class ChatwootMessageDelivery(
 {
     public override string Kind => ChatwootMessageJob.Kind;
 
-    protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, ChatwootMessageJob job, CancellationToken cancellationToken)
+    protected override Task<WorkOutcome> DeliverAsync(WorkItem item, ChatwootMessageJob job, CancellationToken cancellationToken) =>
+        PostAsync(item, job, null, cancellationToken);
+
+    /// <summary>Posts <paramref name="job"/> for the outbox row <paramref name="item"/>, with <paramref name="file"/> attached when given.</summary>
+    public async Task<WorkOutcome> PostAsync(WorkItem item, ChatwootMessageJob job, MessageFile? file, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(job);
         var progress = item.Progress;
         try
         {
@@ -57,7 +66,7 @@ public sealed partial class ChatwootMessageDelivery(
                 }
                 else
                 {
-                    await chatwoot.CreateMessageAsync(job.AccountId, job.ConversationId, job.Content, job.Private, cancellationToken);
+                    await chatwoot.CreateMessageAsync(job.AccountId, job.ConversationId, job.Content, job.Private, file, cancellationToken);
                 }
 
                 progress = 1;
@@ -100,7 +109,8 @@ public sealed partial class ChatwootMessageDelivery(
             WHERE account_id = @AccountId AND conversation_id = @ConversationId AND role = 'assistant'
               AND content = @Content AND created_at >= @CreatedAt
             """,
-            new { job.AccountId, job.ConversationId, job.Content, job.CreatedAt }, cancellationToken: cancellationToken));
+            new { job.AccountId, job.ConversationId, Content = ConversationStore.HistoryText(job.Content, job.Attachments) ?? "", job.CreatedAt },
+            cancellationToken: cancellationToken));
         return count > 0;
     }
 

@@ -30,6 +30,9 @@ public sealed class TelegramBot(HttpClient http, IOptionsMonitor<TelegramOptions
 {
     public const int MaxMessageLength = 4096;
 
+    /// <summary>The largest file the Bot API lets a bot download (getFile).</summary>
+    public const long MaxDownloadBytes = 20 * 1024 * 1024;
+
     private TelegramOptions Options => options.CurrentValue;
 
     /// <summary>Sends an HTML message; returns its message id.</summary>
@@ -68,6 +71,24 @@ public sealed class TelegramBot(HttpClient http, IOptionsMonitor<TelegramOptions
             await client.EditMessageReplyMarkup(chatId, messageId, replyMarkup: null, cancellationToken: ct);
             return 0;
         }, Options.RequestTimeout, cancellationToken);
+
+    /// <summary>
+    /// Downloads a file a chat sent (getFile, then the file route). The Bot API serves files up to
+    /// <see cref="MaxDownloadBytes"/>; the download may take a few request timeouts.
+    /// </summary>
+    public Task<byte[]> DownloadAsync(string fileId, CancellationToken cancellationToken) =>
+        CallAsync(async (client, ct) =>
+        {
+            var file = await client.GetFile(fileId, ct);
+            if (file.FilePath is null)
+            {
+                throw new TelegramException("Telegram gave no path for the file.", null, permanent: true, retryAfter: null);
+            }
+
+            using var content = new MemoryStream();
+            await client.DownloadFile(file.FilePath, content, ct);
+            return content.ToArray();
+        }, Options.RequestTimeout * 6, cancellationToken);
 
     /// <summary>Long polling: the updates after <paramref name="offset"/>, waiting up to Telegram:PollingTimeout for some.</summary>
     public Task<Update[]> GetUpdatesAsync(int? offset, CancellationToken cancellationToken)

@@ -35,15 +35,34 @@ public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster
 
     protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, TelegramReplyJob job, CancellationToken cancellationToken)
     {
-        // Progress 1 means posted: the poster skips straight to done, and only the confirmation is (re)sent.
-        var posted = await poster.DeliverAsync(item with { Payload = job.Message.ToJson() }, cancellationToken);
         var conversation = job.Message.ConversationId.ToString(CultureInfo.InvariantCulture);
+        MessageFile? file = null;
+        if (job.File is { } attached && item.Progress == 0)
+        {
+            try
+            {
+                file = new MessageFile(attached.FileName, attached.ContentType, await telegram.DownloadAsync(attached.FileId, cancellationToken));
+            }
+            catch (TelegramException ex) when (ex.Permanent)
+            {
+                return await TellAsync(job, $"❌ Your file could not be fetched from Telegram ({ex.Message}). Nothing was sent to conversation #{conversation}.",
+                    WorkOutcome.Fail("file: " + ex.Message), cancellationToken);
+            }
+            catch (TelegramException ex)
+            {
+                return WorkOutcome.Retry("file: " + ex.Message, ex.RetryAfter);
+            }
+        }
+
+        // Progress 1 means posted: the poster skips straight to done, and only the confirmation is (re)sent.
+        var posted = await poster.PostAsync(item, job.Message, file, cancellationToken);
         switch (posted)
         {
             case WorkOutcome.DoneOutcome:
                 return await TellAsync(job, job.Message.Private
                     ? $"📝 Private note added to conversation #{conversation}."
-                    : $"✅ Sent to the customer in conversation #{conversation}.", WorkOutcome.Done, cancellationToken);
+                    : $"✅ Sent to the customer in conversation #{conversation}{(job.File is null ? "" : ", with your " + (job.File.ContentType.StartsWith("image/", StringComparison.Ordinal) ? "image" : "file"))}.",
+                    WorkOutcome.Done, cancellationToken);
             case WorkOutcome.FailOutcome fail:
                 return await TellAsync(job, $"❌ Chatwoot refused your reply to conversation #{conversation} ({fail.Error}). It was not delivered.",
                     posted, cancellationToken);

@@ -15,8 +15,11 @@ public sealed record TelegramMessageJob(long ChatId, string Text, int? ReplyTo)
         JsonSerializer.Deserialize(json, TelegramJsonContext.Default.TelegramMessageJob) ?? throw new JsonException("Empty job.");
 }
 
-/// <summary>A provider's Telegram reply to post in the conversation, then confirm in the chat.</summary>
-public sealed record TelegramReplyJob(ChatwootMessageJob Message, long ChatId, int ReplyTo)
+/// <summary>A file sent in a Telegram chat, to fetch from the Bot API when the reply is posted.</summary>
+public sealed record TelegramFile(string FileId, string FileName, string ContentType);
+
+/// <summary>A provider's Telegram reply (with the photo or file it carries) to post in the conversation, then confirm in the chat.</summary>
+public sealed record TelegramReplyJob(ChatwootMessageJob Message, long ChatId, int ReplyTo, TelegramFile? File = null)
 {
     public const string Kind = "telegram.reply";
 

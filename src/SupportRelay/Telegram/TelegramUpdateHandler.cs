@@ -11,8 +11,8 @@ using Telegram.Bot.Types;
 namespace SupportRelay.Telegram;
 
 /// <summary>
-/// One stored Telegram update: <c>/start</c> links a chat; a text reply to a notification goes to the
-/// conversation (<c>note:</c> makes it a private note); a button sets the conversation's status. Every
+/// One stored Telegram update: <c>/start</c> links a chat; a reply to a notification (text, or a photo
+/// or file with its caption) goes to the conversation (<c>note:</c> makes it a private note); a button sets the conversation's status. Every
 /// effect is an outbox row stored with the update's completion, so a redelivered or re-processed update
 /// acts once. Replies and buttons are checked against the provider who owns the conversation.
 /// </summary>
@@ -84,7 +84,7 @@ public sealed partial class TelegramUpdateHandler(
         if (message.ReplyToMessage is not { } repliedTo)
         {
             return [Answer(text is null
-                ? "I only pass on text. To answer a customer, reply to their notification with a text message."
+                ? "To pass a photo or a file on to a customer, send it as a reply to their notification."
                 : "To answer a customer, reply to their notification (swipe left on it, or choose Reply). Start the reply with \"note:\" to leave a private note for your team instead.")];
         }
 
@@ -95,22 +95,46 @@ public sealed partial class TelegramUpdateHandler(
             return [Answer(Refusal(permission))];
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        var attached = FileOf(message);
+        if (attached is { Size: > TelegramBot.MaxDownloadBytes })
         {
-            return [Answer("Only text replies can be passed on to the customer; send your answer as text (attachments are not supported).")];
+            return [Answer("This file is too large to pass on: Telegram lets bots fetch files of up to 20 MB. Share a link to it instead.")];
         }
 
-        var isNote = text.StartsWith(NotePrefix, StringComparison.OrdinalIgnoreCase);
-        var content = isNote ? text[NotePrefix.Length..].Trim() : text;
-        if (content.Length == 0)
+        // A photo's or a file's words are its caption.
+        var body = (text ?? message.Caption)?.Trim() ?? "";
+        if (attached is null && body.Length == 0)
+        {
+            return [Answer("Only text, photos and files can be passed on to the customer, not stickers, voice or video messages.")];
+        }
+
+        var isNote = body.StartsWith(NotePrefix, StringComparison.OrdinalIgnoreCase);
+        var content = isNote ? body[NotePrefix.Length..].Trim() : body;
+        if (content.Length == 0 && attached is null)
         {
             return [Answer("The note is empty: write it after \"note:\".")];
         }
 
-        var job = new ChatwootMessageJob(link!.AccountId, link.ConversationId, content, isNote, null, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var job = new ChatwootMessageJob(link!.AccountId, link.ConversationId, content, isNote, null, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Attachments: attached is null ? 0 : 1);
         LogReply(chatId, link.AccountId, link.ConversationId, isNote);
         return [new OutboxMessage(TelegramReplyJob.Kind, $"telegram-reply:{chatId}:{message.Id}", $"chatwoot:{link.AccountId}:{link.ConversationId}",
-            new TelegramReplyJob(job, chatId, message.Id).ToJson())];
+            new TelegramReplyJob(job, chatId, message.Id, attached?.File).ToJson())];
+    }
+
+    /// <summary>The photo (its largest size; Telegram sends photos as JPEG) or the file a message carries, with its size when known.</summary>
+    private static (TelegramFile File, long? Size)? FileOf(Message message) => message switch
+    {
+        { Photo: { Length: > 0 } sizes } => (new TelegramFile(sizes[^1].FileId, "photo.jpg", "image/jpeg"), sizes[^1].FileSize),
+        { Document: { } document } => (new TelegramFile(document.FileId, FileName(document.FileName), document.MimeType ?? "application/octet-stream"), document.FileSize),
+        _ => null,
+    };
+
+    /// <summary>The sender's file name without any path or control characters, at most 200 characters.</summary>
+    private static string FileName(string? name)
+    {
+        var clean = new string([.. Path.GetFileName((name ?? "").Replace('\\', '/')).Where(c => !char.IsControl(c))]).Trim();
+        return clean.Length == 0 ? "file" : clean.Length <= 200 ? clean : clean[^200..];
     }
 
     private async Task<string> StartAsync(long chatId, string text, CancellationToken cancellationToken)

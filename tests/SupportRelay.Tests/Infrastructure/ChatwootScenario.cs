@@ -59,7 +59,12 @@ public sealed class ChatwootScenario : IAsyncDisposable
         var chatwoot = await FakeHttpServer.StartAsync();
         var llm = withLlm ? await FakeHttpServer.StartAsync() : null;
         ServeArticles(chatwoot, Portal, "en", articles ?? DefaultArticles);
-        chatwoot.On("POST", $"/api/v1/accounts/{AccountId}/conversations/*/messages", r => FakeResponse.Json(new { id = Random.Shared.Next(1, 1_000_000), content = r.Json.GetProperty("content").GetString() }));
+        chatwoot.On("POST", $"/api/v1/accounts/{AccountId}/conversations/*/messages", r => FakeResponse.Json(new
+        {
+            id = Random.Shared.Next(1, 1_000_000),
+            // A message with attachments comes as a multipart form.
+            content = r.Header("content-type")?.StartsWith("multipart/", StringComparison.Ordinal) == true ? null : r.Json.GetProperty("content").GetString(),
+        }));
         chatwoot.On("POST", $"/api/v1/accounts/{AccountId}/conversations/*/toggle_status", FakeResponse.Json(new { meta = new { }, payload = new { success = true } }));
 
         var all = BaseSettings(chatwoot, llm);

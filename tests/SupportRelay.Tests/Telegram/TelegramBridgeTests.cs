@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using SupportRelay.Telegram;
 using SupportRelay.Tests.Infrastructure;
 
@@ -148,6 +149,117 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         Assert.Contains("Sent to the customer", confirmation, StringComparison.Ordinal);
     }
 
+    /// <summary>A reply to <paramref name="notification"/> carrying <paramref name="media"/> (Bot API <c>photo</c>, <c>document</c>, <c>sticker</c>...).</summary>
+    private static JsonObject MediaReply(int notification, string kind, JsonNode media, string? caption = null, int messageId = 78)
+    {
+        var update = NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "placeholder", replyTo: notification, messageId: messageId);
+        var message = update["message"]!.AsObject();
+        message.Remove("text");
+        message[kind] = media;
+        if (caption is not null)
+        {
+            message["caption"] = caption;
+        }
+
+        return update;
+    }
+
+    /// <summary>Serves a file the way the Bot API does: getFile gives its path, the file route its bytes.</summary>
+    private static void ServeFile(NotificationScenario s, string fileId, string path, string bytes)
+    {
+        s.Telegram.On("POST", "/bot*/getFile", r => r.Json.GetProperty("file_id").GetString() == fileId
+            ? FakeResponse.Json(new { ok = true, result = new { file_id = fileId, file_unique_id = "u-" + fileId, file_size = bytes.Length, file_path = path } })
+            : new FakeResponse(400, """{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}"""));
+        s.Telegram.On("GET", "/file/bot*/" + path, new FakeResponse(200, bytes, "application/octet-stream"));
+    }
+
+    private static JsonObject Photo(string fileId, int width, long size) =>
+        new() { ["file_id"] = fileId, ["file_unique_id"] = "u-" + fileId, ["width"] = width, ["height"] = width, ["file_size"] = size };
+
+    [Fact]
+    public async Task A_photo_reply_is_posted_with_its_largest_size_attached_and_its_caption_as_text()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        ServeFile(s, "photo-large", "photos/file_7.jpg", "JPEG-BYTES-OF-A-SCREENSHOT");
+
+        await s.SendUpdateAsync(MediaReply(notification, "photo", new JsonArray(Photo("photo-small", 90, 1_000), Photo("photo-large", 1280, 26)),
+            caption: "Click here, then Restart"));
+        var posted = (await s.Chatwoot.WaitForPostsAsync(1)).Single();
+        var confirmation = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+
+        Assert.StartsWith("multipart/form-data", posted.Header("content-type"), StringComparison.Ordinal);
+        Assert.Matches("name=\"?content\"?\\r\\n(.*\\r\\n)*\\r\\nClick here, then Restart\\r\\n", posted.Body);
+        Assert.Matches("name=\"?message_type\"?\\r\\n(.*\\r\\n)*\\r\\noutgoing\\r\\n", posted.Body);
+        Assert.Matches("name=\"?private\"?\\r\\n(.*\\r\\n)*\\r\\nfalse\\r\\n", posted.Body);
+        Assert.Matches("name=\"?attachments\\[\\]\"?; filename=\"?photo\\.jpg\"?", posted.Body);
+        Assert.Contains("Content-Type: image/jpeg", posted.Body, StringComparison.Ordinal);
+        Assert.Contains("JPEG-BYTES-OF-A-SCREENSHOT", posted.Body, StringComparison.Ordinal);
+        Assert.Equal(ChatwootScenario.BotToken, posted.Header("api_access_token"));
+        Assert.Equal("photo-large", s.Telegram.Received("POST", "/getFile").Single().Json.GetProperty("file_id").GetString());
+        Assert.Contains("with your image", confirmation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_with_a_note_caption_becomes_a_private_note_with_the_file_and_its_name()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        ServeFile(s, "doc-1", "documents/file_9.log", "2026-11-25 ERROR disk full");
+
+        await s.SendUpdateAsync(MediaReply(notification, "document",
+            new JsonObject { ["file_id"] = "doc-1", ["file_unique_id"] = "u-doc-1", ["file_name"] = "../../etc/server\u0007.log", ["mime_type"] = "text/plain", ["file_size"] = 26 },
+            caption: "note: the customer's log"));
+        var posted = (await s.Chatwoot.WaitForPostsAsync(1)).Single();
+
+        Assert.Matches("name=\"?private\"?\\r\\n(.*\\r\\n)*\\r\\ntrue\\r\\n", posted.Body);
+        Assert.Matches("name=\"?content\"?\\r\\n(.*\\r\\n)*\\r\\nthe customer's log\\r\\n", posted.Body);
+        // The sender's path and control characters are not passed on.
+        Assert.Matches("filename=\"?server\\.log\"?", posted.Body);
+        Assert.Contains("Content-Type: text/plain", posted.Body, StringComparison.Ordinal);
+        Assert.Contains("2026-11-25 ERROR disk full", posted.Body, StringComparison.Ordinal);
+        Assert.Contains("Private note", await s.WaitForAnswerAsync(NotificationScenario.ProviderChat), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_over_twenty_megabytes_and_a_sticker_are_refused_with_a_reason_and_nothing_is_posted()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(MediaReply(notification, "document",
+            new JsonObject { ["file_id"] = "big", ["file_unique_id"] = "u-big", ["file_name"] = "dump.sql", ["file_size"] = 25L * 1024 * 1024 }));
+        var tooLarge = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.SendUpdateAsync(MediaReply(notification, "sticker", new JsonObject
+        {
+            ["file_id"] = "st", ["file_unique_id"] = "u-st", ["type"] = "regular", ["width"] = 512, ["height"] = 512, ["is_animated"] = false, ["is_video"] = false,
+        }, messageId: 79));
+        var sticker = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Contains("20 MB", tooLarge, StringComparison.Ordinal);
+        Assert.Contains("not stickers", sticker, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+        Assert.Empty(s.Telegram.Received("POST", "/getFile"));
+    }
+
+    [Fact]
+    public async Task A_file_telegram_will_not_serve_is_reported_to_the_provider_and_not_posted()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        ServeFile(s, "another-file", "documents/x.txt", "x");
+
+        await s.SendUpdateAsync(MediaReply(notification, "document",
+            new JsonObject { ["file_id"] = "gone", ["file_unique_id"] = "u-gone", ["file_name"] = "report.pdf", ["mime_type"] = "application/pdf", ["file_size"] = 1000 }));
+        var answer = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Contains("could not be fetched", answer, StringComparison.Ordinal);
+        Assert.Empty(s.Chatwoot.Posted());
+        Assert.Equal(["failed"], await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'telegram.reply'"));
+    }
+
     [Fact]
     public async Task A_reply_starting_with_note_becomes_a_private_note()
     {
@@ -224,19 +336,20 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
     }
 
     [Fact]
-    public async Task Text_that_replies_to_nothing_gets_a_hint_and_a_photo_gets_text_only()
+    public async Task Text_or_a_photo_that_replies_to_nothing_gets_a_hint()
     {
         await using var s = await Start();
-        var notification = await NotifiedAsync(s);
+        await NotifiedAsync(s);
 
         await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "hello?"));
         var hint = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat);
-        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, null, replyTo: notification, messageId: 78));
-        var textOnly = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, null, messageId: 78));
+        var photoHint = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
 
         Assert.Contains("reply to their notification", hint, StringComparison.Ordinal);
-        Assert.Contains("text", textOnly, StringComparison.Ordinal);
+        Assert.Contains("as a reply to their notification", photoHint, StringComparison.Ordinal);
         Assert.Empty(s.Chatwoot.Posted());
+        Assert.Empty(s.Telegram.Received("POST", "/getFile"));
     }
 
     [Fact]
