@@ -59,10 +59,15 @@ public sealed partial class TelegramReplyDelivery(ChatwootMessageDelivery poster
         switch (posted)
         {
             case WorkOutcome.DoneOutcome:
+                var withFile = job.File switch
+                {
+                    null => "",
+                    { ContentType: var type } when type.StartsWith("image/", StringComparison.Ordinal) => ", with your image",
+                    _ => ", with your file",
+                };
                 return await TellAsync(job, job.Message.Private
-                    ? $"📝 Private note added to conversation #{conversation}."
-                    : $"✅ Sent to the customer in conversation #{conversation}{(job.File is null ? "" : ", with your " + (job.File.ContentType.StartsWith("image/", StringComparison.Ordinal) ? "image" : "file"))}.",
-                    WorkOutcome.Done, cancellationToken);
+                    ? $"📝 Private note added to conversation #{conversation}{withFile}."
+                    : $"✅ Sent to the customer in conversation #{conversation}{withFile}.", WorkOutcome.Done, cancellationToken);
             case WorkOutcome.FailOutcome fail:
                 return await TellAsync(job, $"❌ Chatwoot refused your reply to conversation #{conversation} ({fail.Error}). It was not delivered.",
                     posted, cancellationToken);
