@@ -123,8 +123,16 @@ public static class QueueCommands
     private static async Task<Microsoft.Extensions.Hosting.IHost> OpenAsync(CancellationToken cancellationToken)
     {
         var host = CommandLineApp.BuildHost();
-        await host.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
-        return host;
+        try
+        {
+            await host.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     private static Task WriteAsync<T>(T line) => Console.Out.WriteLineAsync(JsonSerializer.Serialize(line, Json));
