@@ -12,9 +12,10 @@ namespace SupportRelay.Telegram;
 
 /// <summary>
 /// One stored Telegram update: <c>/start</c> links a chat; a reply to a notification (text, or a photo
-/// or file with its caption) goes to the conversation (<c>note:</c> makes it a private note); a button sets the conversation's status. Every
-/// effect is an outbox row stored with the update's completion, so a redelivered or re-processed update
-/// acts once. Replies and buttons are checked against the provider who owns the conversation.
+/// or file with its caption) goes to the conversation (<c>note:</c> makes it a private note); a button
+/// sets the conversation's status. Every effect is an outbox row stored with the update's completion,
+/// so a redelivered or re-processed update acts once. Replies and buttons are checked against the
+/// provider who owns the conversation.
 /// </summary>
 public sealed partial class TelegramUpdateHandler(
     ProviderStore providers,
