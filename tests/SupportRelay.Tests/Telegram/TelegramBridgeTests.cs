@@ -370,6 +370,28 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'telegram.reply'")).Single());
     }
 
+    [Fact]
+    public async Task When_chatwoot_is_down_a_photo_reply_is_fetched_again_and_posted_once_it_is_back()
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+        ServeFile(s, "photo-1", "photos/file_1.jpg", "JPEG");
+        s.Chatwoot.Chatwoot.On("POST", $"/api/v1/accounts/{ChatwootScenario.AccountId}/conversations/*/messages", FakeResponse.Json(new { error = "down" }, 503));
+
+        await s.SendUpdateAsync(MediaReply(notification, "photo", new JsonArray(Photo("photo-1", 800, 4))));
+        Assert.Contains("queued", await s.WaitForAnswerAsync(NotificationScenario.ProviderChat), StringComparison.Ordinal);
+        s.Chatwoot.Chatwoot.On("POST", $"/api/v1/accounts/{ChatwootScenario.AccountId}/conversations/*/messages", FakeResponse.Json(new { id = 2 }));
+        var confirmation = await s.WaitForAnswerAsync(NotificationScenario.ProviderChat, 2);
+
+        Assert.Contains("with your image", confirmation, StringComparison.Ordinal);
+        var posts = s.Chatwoot.Posted();
+        Assert.True(posts.Count >= 2, "the first post failed, a later one went through");
+        Assert.All(posts, p => Assert.Contains("JPEG", p.Body, StringComparison.Ordinal));
+        Assert.Equal(posts.Count, s.Telegram.Received("POST", "/getFile").Count);
+        await s.Chatwoot.WaitIdleAsync();
+        Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'telegram.reply'")).Single());
+    }
+
     [Theory]
     [InlineData("status:resolved", "resolved")]
     [InlineData("status:pending", "pending")]
