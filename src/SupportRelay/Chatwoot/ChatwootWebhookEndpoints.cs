@@ -24,15 +24,9 @@ public static class ChatwootWebhookEndpoints
 
     public static IEndpointRouteBuilder MapChatwootWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
-            .MapPost("/chatwoot", ReceiveAsync)
-            .WithSummary("Receives Chatwoot agent-bot and account webhooks")
-            .WithDescription("Authenticated by X-Chatwoot-Signature and X-Chatwoot-Timestamp (HMAC-SHA256 of \"{timestamp}.{body}\"), or by ?token= for Chatwoot that cannot sign. Each event is stored once per X-Chatwoot-Delivery.")
-            .Accepts<JsonElement>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .DisableAntiforgery();
+        app.MapWebhook(Source, ReceiveAsync,
+            "Receives Chatwoot agent-bot and account webhooks",
+            "Authenticated by X-Chatwoot-Signature and X-Chatwoot-Timestamp (HMAC-SHA256 of \"{timestamp}.{body}\"), or by ?token= for Chatwoot that cannot sign. Each event is stored once per X-Chatwoot-Delivery.");
         return app;
     }
 

@@ -33,6 +33,22 @@ public static class WebhookBody
         }
     }
 
+    /// <summary>
+    /// Maps <c>POST /api/v1/webhooks/{name}</c> with what every webhook answers: a JSON body, and
+    /// ProblemDetails for bad input (400), authentication (401) and size (413). No antiforgery: the
+    /// caller is a server that authenticates otherwise.
+    /// </summary>
+    public static RouteHandlerBuilder MapWebhook(this IEndpointRouteBuilder app, string name, Delegate handler, string summary, string description) =>
+        app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
+            .MapPost("/" + name, handler)
+            .WithSummary(summary)
+            .WithDescription(description)
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .DisableAntiforgery();
+
     /// <inheritdoc cref="StrictJson.Parse"/>
     public static JsonDocument Parse(byte[] body) => StrictJson.Parse(body);
 }

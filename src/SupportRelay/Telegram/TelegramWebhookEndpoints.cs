@@ -21,15 +21,9 @@ public static class TelegramWebhookEndpoints
 
     public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
-            .MapPost("/telegram", ReceiveAsync)
-            .WithSummary("Receives Telegram Bot API updates")
-            .WithDescription("Requires X-Telegram-Bot-Api-Secret-Token equal to Telegram:WebhookSecret (every update is refused while it is unset). Each update is stored once per update_id.")
-            .Accepts<JsonElement>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .DisableAntiforgery();
+        app.MapWebhook(Source, ReceiveAsync,
+            "Receives Telegram Bot API updates",
+            "Requires X-Telegram-Bot-Api-Secret-Token equal to Telegram:WebhookSecret (every update is refused while it is unset). Each update is stored once per update_id.");
         return app;
     }
 
