@@ -11,8 +11,8 @@ namespace SupportRelay.Chatwoot;
 
 /// <summary>
 /// A message to post in a conversation, and optionally the status to set afterwards (a handoff
-/// posts its message, then opens the conversation). <see cref="Attachments"/> counts the files that
-/// go with it, which its sender supplies when posting (<see cref="ChatwootMessageDelivery.PostAsync"/>).
+/// posts its message, then opens the conversation). A file to attach is supplied by its sender when
+/// posting (<see cref="ChatwootMessageDelivery.PostAsync"/>).
 /// </summary>
 public sealed record ChatwootMessageJob(
     long AccountId,
@@ -20,8 +20,7 @@ public sealed record ChatwootMessageJob(
     string Content,
     bool Private,
     string? ThenStatus,
-    long CreatedAt,
-    int Attachments = 0)
+    long CreatedAt)
 {
     public const string Kind = "chatwoot.message";
 
@@ -60,7 +59,7 @@ public sealed partial class ChatwootMessageDelivery(
         {
             if (progress == 0)
             {
-                if (item.Attempts > 1 && await AlreadyPostedAsync(job, cancellationToken))
+                if (item.Attempts > 1 && await AlreadyPostedAsync(job, file, cancellationToken))
                 {
                     LogEchoFound(job.AccountId, job.ConversationId);
                 }
@@ -100,7 +99,8 @@ public sealed partial class ChatwootMessageDelivery(
         }
     }
 
-    private async Task<bool> AlreadyPostedAsync(ChatwootMessageJob job, CancellationToken cancellationToken)
+    /// <summary>Whether our message's echo (recorded as the history records it: its text, or that it had a file) arrived after the job was made.</summary>
+    private async Task<bool> AlreadyPostedAsync(ChatwootMessageJob job, MessageFile? file, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -109,7 +109,7 @@ public sealed partial class ChatwootMessageDelivery(
             WHERE account_id = @AccountId AND conversation_id = @ConversationId AND role = 'assistant'
               AND content = @Content AND created_at >= @CreatedAt
             """,
-            new { job.AccountId, job.ConversationId, Content = ConversationStore.HistoryText(job.Content, job.Attachments) ?? "", job.CreatedAt },
+            new { job.AccountId, job.ConversationId, Content = ConversationStore.HistoryText(job.Content, file is null ? 0 : 1) ?? "", job.CreatedAt },
             cancellationToken: cancellationToken));
         return count > 0;
     }

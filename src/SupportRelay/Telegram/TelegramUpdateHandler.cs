@@ -116,8 +116,7 @@ public sealed partial class TelegramUpdateHandler(
             return [Answer("The note is empty: write it after \"note:\".")];
         }
 
-        var job = new ChatwootMessageJob(link!.AccountId, link.ConversationId, content, isNote, null, time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Attachments: attached is null ? 0 : 1);
+        var job = new ChatwootMessageJob(link!.AccountId, link.ConversationId, content, isNote, null, time.GetUtcNow().ToUnixTimeMilliseconds());
         LogReply(chatId, link.AccountId, link.ConversationId, isNote);
         return [new OutboxMessage(TelegramReplyJob.Kind, $"telegram-reply:{chatId}:{message.Id}", $"chatwoot:{link.AccountId}:{link.ConversationId}",
             new TelegramReplyJob(job, chatId, message.Id, attached?.File).ToJson())];

@@ -392,6 +392,28 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'telegram.reply'")).Single());
     }
 
+    [Fact]
+    public async Task A_photo_post_that_timed_out_but_was_created_is_not_posted_again()
+    {
+        await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:UnknownOutcomeDelay"] = "00:00:02" });
+        var notification = await NotifiedAsync(s);
+        ServeFile(s, "photo-1", "photos/file_1.jpg", "JPEG");
+        s.Chatwoot.Chatwoot.On("POST", $"/api/v1/accounts/{ChatwootScenario.AccountId}/conversations/42/messages",
+            new FakeResponse(200, """{"id":1}""", Delay: TimeSpan.FromSeconds(5)));
+
+        await s.SendUpdateAsync(MediaReply(notification, "photo", new JsonArray(Photo("photo-1", 800, 4))));
+        await s.Chatwoot.WaitForPostsAsync(1);
+        // Chatwoot created it after all, and tells the bot about its own message: no text, one attachment.
+        await Task.Delay(2500, Ct);
+        var echo = s.Chatwoot.Message("", messageType: "outgoing", senderType: "agent_bot");
+        echo["content"] = null;
+        echo["attachments"] = new JsonArray(new JsonObject { ["id"] = 5, ["file_type"] = "image" });
+        await s.Chatwoot.SendAsync(echo);
+        await s.Chatwoot.WaitUntilAsync("SELECT COUNT(*) FROM outbox WHERE kind = 'telegram.reply' AND state = 'sent'", 1, TimeSpan.FromSeconds(20));
+
+        Assert.Single(s.Chatwoot.Posted());
+    }
+
     [Theory]
     [InlineData("status:resolved", "resolved")]
     [InlineData("status:pending", "pending")]
