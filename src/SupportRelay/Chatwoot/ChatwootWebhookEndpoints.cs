@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SupportRelay.Inbox;
 using SupportRelay.Operations;
+using SupportRelay.Text;
 
 namespace SupportRelay.Chatwoot;
 
@@ -74,7 +75,7 @@ public static class ChatwootWebhookEndpoints
         JsonDocument document;
         try
         {
-            document = WebhookBody.Parse(body);
+            document = StrictJson.Parse(body);
         }
         catch (JsonException ex)
         {

@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
-using SupportRelay.Text;
 
 namespace SupportRelay.Inbox;
 
-/// <summary>Reads a webhook's raw body (its signature covers the bytes) up to a limit.</summary>
+/// <summary>What every webhook shares: its route and documented errors, and its raw body (the signature covers the bytes), read up to a limit.</summary>
 public static class WebhookBody
 {
     /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> bytes.</summary>
@@ -48,7 +47,4 @@ public static class WebhookBody
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery();
-
-    /// <inheritdoc cref="StrictJson.Parse"/>
-    public static JsonDocument Parse(byte[] body) => StrictJson.Parse(body);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
 using SupportRelay.Inbox;
 using SupportRelay.Operations;
+using SupportRelay.Text;
 
 namespace SupportRelay.Telegram;
 
@@ -58,7 +59,7 @@ public static class TelegramWebhookEndpoints
         long? chatId;
         try
         {
-            using var document = WebhookBody.Parse(body);
+            using var document = StrictJson.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("update_id", out var id) || id.ValueKind != JsonValueKind.Number
                 || !id.TryGetInt64(out updateId) || updateId < 0)

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using SupportRelay.Inbox;
+using SupportRelay.Text;
 
-namespace SupportRelay.Tests.Inbox;
+namespace SupportRelay.Tests.Text;
 
-public sealed class WebhookBodyTests
+public sealed class StrictJsonTests
 {
     [Theory]
     [InlineData("""{"text":"plain"}""", "plain")]
@@ -12,7 +12,7 @@ public sealed class WebhookBodyTests
     [InlineData("""{"text":"café 😀"}""", "café 😀")]
     public void Valid_text_is_parsed_escaped_or_not(string json, string expected)
     {
-        using var document = WebhookBody.Parse(Encoding.UTF8.GetBytes(json));
+        using var document = StrictJson.Parse(Encoding.UTF8.GetBytes(json));
 
         Assert.Equal(expected, document.RootElement.GetProperty("text").GetString());
     }
@@ -25,7 +25,7 @@ public sealed class WebhookBodyTests
     [InlineData("""[{"deep":["ok","\ud800"]}]""")]
     public void An_unpaired_surrogate_escape_is_refused(string json)
     {
-        var error = Assert.Throws<JsonException>(() => WebhookBody.Parse(Encoding.UTF8.GetBytes(json)));
+        var error = Assert.Throws<JsonException>(() => StrictJson.Parse(Encoding.UTF8.GetBytes(json)));
 
         Assert.Contains("not valid Unicode", error.Message, StringComparison.Ordinal);
     }
@@ -39,12 +39,12 @@ public sealed class WebhookBodyTests
     {
         byte[] json = [.. "{\"text\":\"a"u8, .. bad, .. "b\"}"u8];
 
-        Assert.ThrowsAny<JsonException>(() => WebhookBody.Parse(json));
+        Assert.ThrowsAny<JsonException>(() => StrictJson.Parse(json));
     }
 
     [Fact]
     public void Not_json_is_refused()
     {
-        Assert.ThrowsAny<JsonException>(() => WebhookBody.Parse("{oops"u8.ToArray()));
+        Assert.ThrowsAny<JsonException>(() => StrictJson.Parse("{oops"u8.ToArray()));
     }
 }
