@@ -5,6 +5,7 @@ using SupportRelay.Cli;
 using SupportRelay.HelpCenter;
 using SupportRelay.Retrieval;
 using SupportRelay.Storage;
+using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Bench;
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SupportRelay.Chatwoot;
 using SupportRelay.HelpCenter;
+using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Bench;
 

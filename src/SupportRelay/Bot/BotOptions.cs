@@ -12,7 +12,7 @@ public sealed class BotOptions
     public string? DefaultProviderPubkey { get; set; }
 
     /// <summary>
-    /// Whether the conversation's <c>provider_pubkey</c> custom attribute picks the provider (DESIGN.md's
+    /// Whether the conversation's <c>provider_pubkey</c> custom attribute picks the provider (docs/design.md's
     /// first rule). Chatwoot's widget SDK lets the customer's browser set conversation attributes, so an
     /// operator whose attributes are not set server-side can turn this off and rely on contract ids.
     /// </summary>

@@ -9,7 +9,7 @@ namespace SupportRelay.Bot;
 public sealed record ConversationOwner(string? ProviderPubkey, string? ContractId, string? PortalSlug);
 
 /// <summary>
-/// Resolves the provider as DESIGN.md says: the conversation's <c>provider_pubkey</c> custom attribute,
+/// Resolves the provider as docs/design.md says: the conversation's <c>provider_pubkey</c> custom attribute,
 /// else its <c>contract_id</c> looked up in the contracts table, else <c>Bot:DefaultProviderPubkey</c>;
 /// the portal is the provider's configured one, else <c>Chatwoot:DefaultPortalSlug</c>.
 /// A widget can set conversation attributes from the customer's browser, and a provider's public key

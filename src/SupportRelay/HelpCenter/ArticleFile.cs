@@ -6,7 +6,7 @@ namespace SupportRelay.HelpCenter;
 /// <summary>
 /// Reads articles from a JSON Lines file (one object a line: <c>id</c>, <c>title</c>,
 /// <c>content</c>, optional <c>slug</c>, <c>url</c>, <c>description</c>, <c>locale</c>), the format
-/// of the offline <c>search</c> and <c>ask</c> commands and of the shared corpora.
+/// of the offline <c>search</c> and <c>ask</c> commands and of the sample corpora in <c>corpus/</c>.
 /// </summary>
 public static class ArticleFile
 {

@@ -111,7 +111,7 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
 
         if (notice.ProviderPubkey is null)
         {
-            // DESIGN.md: no provider, no notification; the handoff is recorded, logged and counted.
+            // docs/design.md: no provider, no notification; the handoff is recorded, logged and counted.
             metrics.HandoffUnnotified("no_provider");
             LogNobodyToNotify(notice.AccountId, notice.ConversationId);
             return false;

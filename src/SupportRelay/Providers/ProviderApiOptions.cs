@@ -7,7 +7,7 @@ public sealed class ProviderApiOptions
 {
     public const string SectionName = "ProviderApi";
 
-    /// <summary>How far a request's timestamp may be from our clock (DESIGN.md: ±5 minutes).</summary>
+    /// <summary>How far a request's timestamp may be from our clock (docs/design.md: ±5 minutes).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan SignatureWindow { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -11,7 +11,7 @@ public sealed record ContractRequest(string ProviderPubkey);
 
 public sealed record ContractResponse(string ContractId, string ProviderPubkey, DateTimeOffset UpdatedAt);
 
-/// <summary>The provider API's wire types, serialised without reflection (camelCase, as DESIGN.md fixes).</summary>
+/// <summary>The provider API's wire types, serialised without reflection (camelCase, as docs/design.md fixes).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NotificationConfigRequest))]
 [JsonSerializable(typeof(NotificationConfigResponse))]

@@ -6,7 +6,7 @@ using Org.BouncyCastle.Crypto.Signers;
 namespace SupportRelay.Providers;
 
 /// <summary>
-/// The marketplace's request signature (DESIGN.md "Marketplace auth"): Ed25519ph (SHA-512 prehash,
+/// The marketplace's request signature (docs/design.md, "The marketplace's signed requests"): Ed25519ph (SHA-512 prehash,
 /// RFC 8032) with context <c>decent-cloud</c> over <c>timestamp + nonce + METHOD + path + body</c>.
 /// Plain Ed25519 does not verify these signatures, so both sides go through this one class.
 /// </summary>

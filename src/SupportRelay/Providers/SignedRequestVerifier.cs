@@ -19,7 +19,7 @@ public sealed record VerifiedRequest(string PublicKey, string Nonce, DateTimeOff
 
 /// <summary>
 /// The stateless half of the check: header syntax, the time window and the signature. Kept apart from
-/// the authentication handler so the DESIGN.md test vector can be checked with a fixed clock.
+/// the authentication handler so the docs/design.md test vector can be checked with a fixed clock.
 /// </summary>
 public static class SignedRequestVerifier
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SupportRelay.Tests.Retrieval;
+using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Cli;
 

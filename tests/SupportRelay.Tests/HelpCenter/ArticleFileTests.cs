@@ -39,7 +39,7 @@ public sealed class ArticleFileTests
     [Fact]
     public void Loads_the_Scalingo_corpus()
     {
-        var articles = ArticleFile.Load(SupportRelay.Tests.Retrieval.CorpusPaths.ScalingoArticles);
+        var articles = ArticleFile.Load(SupportRelay.Tests.Infrastructure.CorpusPaths.ScalingoArticles);
 
         Assert.Equal(317, articles.Count);
         Assert.All(articles, a => Assert.False(string.IsNullOrEmpty(a.Title)));

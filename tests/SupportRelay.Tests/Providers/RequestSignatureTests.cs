@@ -10,7 +10,7 @@ namespace SupportRelay.Tests.Providers;
 
 public sealed class RequestSignatureTests
 {
-    // DESIGN.md's test vector: a real request signed by the marketplace's client.
+    // docs/design.md's test vector: a real request signed by the marketplace's client.
     private const string VectorKey = "4f16b64a096a48252fc4d9a11393778d84e95fcf6868b72b9d2b344d4b103386";
     private const string VectorSignature = "e6cd8399dffffbf4971415fcb3e27600b1377b20d3fcfee6ac6a16cf47129ce63ebb38b7a8f9e73e231a1af1aa48261a34218461d533087a50ae927ebc88ce09";
     private const string VectorTimestamp = "1763841226767000000";

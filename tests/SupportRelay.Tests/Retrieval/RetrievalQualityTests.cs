@@ -1,9 +1,10 @@
 using SupportRelay.HelpCenter;
 using SupportRelay.Retrieval;
+using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Retrieval;
 
-/// <summary>Quality floors on the shared corpora (figures, not timings: see the benchmark).</summary>
+/// <summary>Quality floors on the sample corpora in corpus/ (figures, not timings: see the benchmark).</summary>
 public sealed class RetrievalQualityTests
 {
     [Fact]
@@ -15,7 +16,7 @@ public sealed class RetrievalQualityTests
         var quality = RetrievalEvaluation.Measure(index, questions);
 
         Assert.Equal(1_249, quality.Questions);
-        // Textbook BM25 measures 0.857 on this set (shared/corpus/stackfaq/README.md).
+        // Textbook BM25 measures 0.857 on this set (corpus/stackfaq/README.md).
         Assert.True(quality.RecallAt3 >= 0.857, $"recall@3 {quality.RecallAt3:F3}");
     }
 
