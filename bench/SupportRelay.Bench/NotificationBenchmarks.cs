@@ -160,6 +160,8 @@ internal static class NotificationBenchmarks
             ["Telegram:WebhookSecret"] = TelegramSecret,
             ["Workers:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The benchmark measures the path of each notification, not the hourly digest that caps them.
+            ["Notifications:MaxHandoffsPerProviderPerHour"] = "1000000",
         };
         foreach (var (key, value) in overrides ?? [])
         {
@@ -170,10 +172,12 @@ internal static class NotificationBenchmarks
         await using var connection = await app.Services.GetRequiredService<SqlDialect>().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(
             """
-            INSERT INTO providers (pubkey, created_at) VALUES (@Provider, 0) ON CONFLICT (pubkey) DO NOTHING;
+            INSERT INTO providers (pubkey, created_at, enrolled_at, enrolled_by) VALUES (@Provider, 0, 0, 'admin') ON CONFLICT (pubkey) DO NOTHING;
             INSERT INTO notification_configs (provider_pubkey, notify_via, telegram_chat_id, updated_at) VALUES (@Provider, 'telegram', @Chat, 0)
             ON CONFLICT (provider_pubkey) DO NOTHING;
-            """, new { Provider, Chat });
+            INSERT INTO provider_destinations (provider_pubkey, channel, address, created_at, verified_at) VALUES (@Provider, 'telegram', @ChatText, 0, 0)
+            ON CONFLICT (provider_pubkey, channel, address) DO NOTHING;
+            """, new { Provider, Chat, ChatText = Chat.ToString(CultureInfo.InvariantCulture) });
         return app;
     }
 

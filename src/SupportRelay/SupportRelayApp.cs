@@ -41,6 +41,15 @@ public static class SupportRelayApp
         services.AddSingleton<SupportRelayMetrics>();
         services.AddSingleton<WorkSignal>();
         services.AddStorage();
+        services.AddProviders();
+        // The provider the operator named as the default is enrolled by being named.
+        services.AddOptions<ProviderApiOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<BotOptions>>((options, bot) =>
+        {
+            if (bot.Value.DefaultProviderPubkey is { Length: > 0 } fallback && !options.EnrolledProviders.Contains(fallback, StringComparer.OrdinalIgnoreCase))
+            {
+                options.EnrolledProviders.Add(fallback.ToLowerInvariant());
+            }
+        });
         services.AddChatwoot();
         services.AddRetrieval();
         services.AddBot();
@@ -49,10 +58,22 @@ public static class SupportRelayApp
         return services;
     }
 
+    /// <summary>The pipeline, in order, then every feature's endpoints.</summary>
     public static WebApplication MapSupportRelay(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>().Value.IsConfigured)
+        {
+            // Client addresses from the configured proxies only (ForwardedHeadersSettings); the rate limits count them.
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Per client address before authentication, so floods of bad signatures cost little; per provider key after.
+        app.UseRateLimiter(ProviderApiExtensions.ClientAddressLimits(app.Services));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter(ProviderApiExtensions.ProviderKeyLimits(app.Services));
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapChatwootWebhooks();

@@ -12,11 +12,12 @@ public sealed class BotOptions
     public string? DefaultProviderPubkey { get; set; }
 
     /// <summary>
-    /// Whether the conversation's <c>provider_pubkey</c> custom attribute picks the provider (docs/design.md's
-    /// first rule). Chatwoot's widget SDK lets the customer's browser set conversation attributes, so an
-    /// operator whose attributes are not set server-side can turn this off and rely on contract ids.
+    /// Whether the conversation's <c>provider_pubkey</c> custom attribute picks the provider. Off by default:
+    /// Chatwoot's widget SDK lets the customer's browser set conversation attributes, so a customer could send
+    /// handoffs (with text of their choosing) to any provider. Turn it on only when attributes are set
+    /// server-side (Chatwoot's API with a user token), never by the widget. Mapped contract ids always work.
     /// </summary>
-    public bool TrustProviderPubkeyAttribute { get; set; } = true;
+    public bool TrustProviderPubkeyAttribute { get; set; }
 
     /// <summary>Below this retrieval confidence (0 to 1) the bot hands off without calling the LLM.</summary>
     [Range(0.0, 1.0)]

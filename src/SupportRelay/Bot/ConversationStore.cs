@@ -39,6 +39,19 @@ public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether the bot's own message with this history text arrived (as its echo) at or after <paramref name="since"/> (Unix ms).</summary>
+    public async Task<bool> HasOwnMessageSinceAsync(long accountId, long conversationId, string content, long since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM conversation_messages
+            WHERE account_id = @accountId AND conversation_id = @conversationId AND role = 'assistant'
+              AND content = @content AND created_at >= @since
+            """,
+            new { accountId, conversationId, content, since }, cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>The last <paramref name="count"/> messages before <paramref name="beforeMessageId"/>, oldest first.</summary>
     public async Task<IReadOnlyList<HistoryMessage>> RecentAsync(long accountId, long conversationId, long beforeMessageId, int count, CancellationToken cancellationToken)
     {

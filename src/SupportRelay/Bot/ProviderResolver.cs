@@ -1,7 +1,6 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
-using SupportRelay.Storage;
+using SupportRelay.Providers;
 
 namespace SupportRelay.Bot;
 
@@ -9,37 +8,35 @@ namespace SupportRelay.Bot;
 public sealed record ConversationOwner(string? ProviderPubkey, string? ContractId, string? PortalSlug);
 
 /// <summary>
-/// Resolves the provider as docs/design.md says: the conversation's <c>provider_pubkey</c> custom attribute,
-/// else its <c>contract_id</c> looked up in the contracts table, else <c>Bot:DefaultProviderPubkey</c>;
-/// the portal is the provider's configured one, else <c>Chatwoot:DefaultPortalSlug</c>.
-/// A widget can set conversation attributes from the customer's browser, and a provider's public key
-/// is no secret: <c>Bot:TrustProviderPubkeyAttribute=false</c> leaves only contracts the operator mapped.
+/// Resolves the provider as the operator decided, never as a customer might: the conversation's
+/// <c>contract_id</c> attribute when the operator mapped that contract (admin API); else
+/// <c>Bot:DefaultProviderPubkey</c>. The <c>provider_pubkey</c> attribute counts only when the operator turned
+/// <c>Bot:TrustProviderPubkeyAttribute</c> on (Chatwoot's widget SDK lets a customer's browser set conversation
+/// attributes), and only for an enrolled provider. A contract id nobody mapped is dropped: it is the customer's
+/// text, not ours. The portal is the provider's configured one, else <c>Chatwoot:DefaultPortalSlug</c>.
 /// </summary>
-public sealed class ProviderResolver(SqlDialect dialect, IOptionsMonitor<BotOptions> bot, IOptionsMonitor<ChatwootOptions> chatwoot)
+public sealed class ProviderResolver(ProviderStore providers, IOptionsMonitor<BotOptions> bot, IOptionsMonitor<ChatwootOptions> chatwoot)
 {
     public async Task<ConversationOwner> ResolveAsync(string? providerPubkey, string? contractId, CancellationToken cancellationToken)
     {
-        await using var connection = await dialect.OpenAsync(cancellationToken);
-        var pubkey = bot.CurrentValue.TrustProviderPubkeyAttribute && IsPubkey(providerPubkey) ? providerPubkey!.ToLowerInvariant() : null;
-        if (pubkey is null && !string.IsNullOrWhiteSpace(contractId))
+        string? pubkey = null;
+        if (bot.CurrentValue.TrustProviderPubkeyAttribute && IsPubkey(providerPubkey)
+            && await providers.IsEnrolledAsync(providerPubkey!.ToLowerInvariant(), cancellationToken))
         {
-            pubkey = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT provider_pubkey FROM contracts WHERE contract_id = @contractId",
-                new { contractId = contractId.Trim() }, cancellationToken: cancellationToken));
+            pubkey = providerPubkey.ToLowerInvariant();
+        }
+
+        string? contract = null;
+        if (AdminEndpoints.IsContractId(contractId?.Trim()) && await providers.FindContractProviderAsync(contractId!.Trim(), cancellationToken) is { } mapped)
+        {
+            contract = contractId.Trim();
+            pubkey ??= mapped;
         }
 
         pubkey ??= IsPubkey(bot.CurrentValue.DefaultProviderPubkey) ? bot.CurrentValue.DefaultProviderPubkey!.ToLowerInvariant() : null;
-
-        string? portal = null;
-        if (pubkey is not null)
-        {
-            portal = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT chatwoot_portal_slug FROM notification_configs WHERE provider_pubkey = @pubkey",
-                new { pubkey }, cancellationToken: cancellationToken));
-        }
-
+        var portal = pubkey is null ? null : await providers.GetPortalSlugAsync(pubkey, cancellationToken);
         portal = string.IsNullOrWhiteSpace(portal) ? chatwoot.CurrentValue.DefaultPortalSlug : portal;
-        return new ConversationOwner(pubkey, string.IsNullOrWhiteSpace(contractId) ? null : contractId.Trim(), string.IsNullOrWhiteSpace(portal) ? null : portal);
+        return new ConversationOwner(pubkey, contract, string.IsNullOrWhiteSpace(portal) ? null : portal);
     }
 
     private static bool IsPubkey(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigit);

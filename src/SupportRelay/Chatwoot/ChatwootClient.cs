@@ -10,13 +10,22 @@ using SupportRelay.HelpCenter;
 namespace SupportRelay.Chatwoot;
 
 /// <summary>A failed Chatwoot call, with what the caller needs to decide between retrying and giving up.</summary>
-public sealed class ChatwootException(string message, HttpStatusCode? status, bool outcomeUnknown, Exception? inner = null)
+public sealed class ChatwootException(string message, HttpStatusCode? status, bool outcomeUnknown, Exception? inner = null, string? body = null)
     : Exception(message, inner)
 {
     public HttpStatusCode? Status { get; } = status;
 
-    /// <summary>True when the request may have been carried out (a timeout or a dropped connection).</summary>
+    /// <summary>
+    /// True when the request may have been carried out: a timeout, a dropped connection, or a 5xx answer to a
+    /// call that changes something (Chatwoot, or a proxy before it, may have acted before failing).
+    /// </summary>
     public bool OutcomeUnknown { get; } = outcomeUnknown;
+
+    /// <summary>True when no call was made: the circuit breaker is open after repeated failures.</summary>
+    public bool CircuitOpen => InnerException is Polly.CircuitBreaker.BrokenCircuitException;
+
+    /// <summary>The start of Chatwoot's error body (never logged: it may repeat what was sent).</summary>
+    public string? Body { get; } = body;
 
     /// <summary>True when trying again cannot help (the conversation is gone, the token is refused...).</summary>
     public bool IsPermanent => Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
@@ -77,6 +86,54 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
             Content = JsonContent.Create(new ToggleStatusRequest(status), ChatwootJsonContext.Default.ToggleStatusRequest),
         };
         using var response = await SendAsync(request, Options.BotAccessToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// The conversation's latest messages (user token: a bot token may not list them), newest last, to see whether
+    /// a post whose outcome is unknown was created after all. Null when no user token is configured.
+    /// </summary>
+    public async Task<IReadOnlyList<PostedMessage>?> ListMessagesAsync(long accountId, long conversationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Options.ApiAccessToken))
+        {
+            return null;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/accounts/{accountId}/conversations/{conversationId}/messages");
+        using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ChatwootException("Chatwoot answered the message list with a body that is not JSON.", response.StatusCode, outcomeUnknown: false, ex);
+        }
+
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("payload", out var payload))
+        {
+            root = payload;
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new ChatwootException("Chatwoot answered the message list without a list of messages.", response.StatusCode, outcomeUnknown: false);
+        }
+
+        var messages = new List<PostedMessage>();
+        foreach (var item in root.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
+        {
+            ChatwootPayload.TryInt64(item, "id", out var id);
+            var type = item.TryGetProperty("message_type", out var t) ? ChatwootPayload.ReadMessageType(t) : MessageType.Unknown;
+            var content = item.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var attachments = item.TryGetProperty("attachments", out var a) && a.ValueKind == JsonValueKind.Array ? a.GetArrayLength() : 0;
+            messages.Add(new PostedMessage(id, type, item.TryGetProperty("private", out var p) && p.ValueKind == JsonValueKind.True,
+                content, attachments, Timestamp(item, "created_at")));
+        }
+
+        return messages;
     }
 
     /// <summary>Every published article of a portal in one locale, all pages, from the public Help Center JSON route.</summary>
@@ -274,8 +331,20 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         if (!response.IsSuccessStatusCode)
         {
             var status = response.StatusCode;
+            string? body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken);
+                body = body.Length <= 2000 ? body : body[..2000];
+            }
+            catch (HttpRequestException)
+            {
+                body = null;
+            }
+
             response.Dispose();
-            throw new ChatwootException($"Chatwoot answered {(int)status} to {request.Method} {request.RequestUri?.AbsolutePath}.", status, outcomeUnknown: false);
+            var unknown = (int)status >= 500 && request.Method != HttpMethod.Get;
+            throw new ChatwootException($"Chatwoot answered {(int)status} to {request.Method} {request.RequestUri?.AbsolutePath}.", status, unknown, body: body);
         }
 
         return response;
@@ -293,6 +362,9 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         }
     }
 }
+
+/// <summary>A message as Chatwoot lists it: enough to recognise one we posted.</summary>
+public sealed record PostedMessage(long Id, MessageType Type, bool Private, string? Content, int Attachments, DateTimeOffset? CreatedAt);
 
 /// <summary>A file to attach to a message.</summary>
 public sealed record MessageFile(string FileName, string ContentType, byte[] Content);

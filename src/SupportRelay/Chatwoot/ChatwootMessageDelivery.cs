@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Bot;
 using SupportRelay.Delivery;
@@ -33,14 +32,17 @@ public sealed record ChatwootMessageJob(
 
 /// <summary>
 /// Posts outbox messages to Chatwoot. Step one posts the message, step two sets the status; progress
-/// is saved between them, so a retry never posts the message twice. When a post timed out, Chatwoot
-/// may have created the message anyway: the retry waits, then looks for our own message in the
-/// conversation (the agent bot receives its own messages as webhooks) before posting again.
+/// is saved between them, so a retry never posts the message twice. When a post's outcome is unknown (a
+/// timeout, a dropped connection, a 5xx from Chatwoot or a proxy before it, a crash before the outcome was
+/// recorded), Chatwoot may have created the message anyway: the retry waits, then looks for our message (its
+/// echo webhook, and with a user token the conversation's messages as Chatwoot lists them: an echo sent to a
+/// dead process is never redelivered) before posting again. A handoff whose message Chatwoot refuses still
+/// opens the conversation: a customer left with the bot is worse than a handoff without its message.
 /// </summary>
 public sealed partial class ChatwootMessageDelivery(
     ChatwootClient chatwoot,
     WorkQueue queue,
-    SqlDialect dialect,
+    ConversationStore conversations,
     IOptionsMonitor<ChatwootOptions> options,
     ILogger<ChatwootMessageDelivery> logger) : DeliveryHandler<ChatwootMessageJob>(ChatwootMessageJob.FromJson)
 {
@@ -55,17 +57,27 @@ public sealed partial class ChatwootMessageDelivery(
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(job);
         var progress = item.Progress;
+        string? refused = null;
         try
         {
             if (progress == 0)
             {
-                if (item.Attempts > 1 && await AlreadyPostedAsync(job, file, cancellationToken))
+                try
                 {
-                    LogEchoFound(job.AccountId, job.ConversationId);
+                    // Any attempt after the first may follow one that reached Chatwoot: look before posting again.
+                    if (item.Attempts > 1 && await AlreadyPostedAsync(job, file, cancellationToken))
+                    {
+                        LogEchoFound(job.AccountId, job.ConversationId);
+                    }
+                    else
+                    {
+                        await chatwoot.CreateMessageAsync(job.AccountId, job.ConversationId, job.Content, job.Private, file, cancellationToken);
+                    }
                 }
-                else
+                catch (ChatwootException ex) when (ex.IsPermanent && job.ThenStatus is not null)
                 {
-                    await chatwoot.CreateMessageAsync(job.AccountId, job.ConversationId, job.Content, job.Private, file, cancellationToken);
+                    LogHandoffMessageRefused(job.AccountId, job.ConversationId, ex.Message);
+                    refused = ex.Message;
                 }
 
                 progress = 1;
@@ -77,11 +89,17 @@ public sealed partial class ChatwootMessageDelivery(
                 await chatwoot.ToggleStatusAsync(job.AccountId, job.ConversationId, job.ThenStatus, cancellationToken);
             }
 
-            return WorkOutcome.Done;
+            return refused is null ? WorkOutcome.Done : WorkOutcome.Fail($"{refused} (the conversation was handed off without its message)");
         }
         catch (ChatwootException ex)
         {
             LogFailed(job.AccountId, job.ConversationId, progress, ex.Message);
+            if (ex.CircuitOpen)
+            {
+                // Nothing was sent: not an attempt.
+                return WorkOutcome.Postpone(ex.Message, CircuitPause);
+            }
+
             if (ex.IsPermanent)
             {
                 return WorkOutcome.Fail(ex.Message);
@@ -99,23 +117,36 @@ public sealed partial class ChatwootMessageDelivery(
         }
     }
 
-    /// <summary>Whether our message's echo (recorded as the history records it: its text, or that it had a file) arrived after the job was made.</summary>
+    /// <summary>How long an open circuit breaker keeps calls away (its break lasts 5 s by default; the next try finds it half-open).</summary>
+    private static readonly TimeSpan CircuitPause = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether our message was created after the job was made: its echo recorded in the history (its text, or
+    /// that it had a file), or, with a user token, an outgoing message of the same text (and file) that Chatwoot
+    /// lists. The echo of a post made just before a crash went to the dead process and is never redelivered.
+    /// </summary>
     private async Task<bool> AlreadyPostedAsync(ChatwootMessageJob job, MessageFile? file, CancellationToken cancellationToken)
     {
-        await using var connection = await dialect.OpenAsync(cancellationToken);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            SELECT COUNT(*) FROM conversation_messages
-            WHERE account_id = @AccountId AND conversation_id = @ConversationId AND role = 'assistant'
-              AND content = @Content AND created_at >= @CreatedAt
-            """,
-            new { job.AccountId, job.ConversationId, Content = ConversationStore.HistoryText(job.Content, file is null ? 0 : 1) ?? "", job.CreatedAt },
-            cancellationToken: cancellationToken));
-        return count > 0;
+        if (await conversations.HasOwnMessageSinceAsync(job.AccountId, job.ConversationId,
+                ConversationStore.HistoryText(job.Content, file is null ? 0 : 1) ?? "", job.CreatedAt, cancellationToken))
+        {
+            return true;
+        }
+
+        var listed = await chatwoot.ListMessagesAsync(job.AccountId, job.ConversationId, cancellationToken);
+        // Chatwoot's clock and ours may differ a little; a message of the same text minutes before the job is not ours.
+        var since = DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt) - TimeSpan.FromMinutes(1);
+        return listed?.Any(m => m.Type is MessageType.Outgoing or MessageType.Template && m.Private == job.Private
+            && string.Equals((m.Content ?? "").Trim(), job.Content.Trim(), StringComparison.Ordinal)
+            && (file is null || m.Attachments > 0)
+            && (m.CreatedAt is null || m.CreatedAt >= since)) == true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The message for conversation {AccountId}/{ConversationId} had been posted already; not posting it again")]
     private partial void LogEchoFound(long accountId, long conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {AccountId}/{ConversationId}: Chatwoot refused the handoff message ({Error}); opening the conversation without it")]
+    private partial void LogHandoffMessageRefused(long accountId, long conversationId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Posting to conversation {AccountId}/{ConversationId} failed at step {Step}: {Error}")]
     private partial void LogFailed(long accountId, long conversationId, long step, string error);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using SupportRelay.Text;
 
 namespace SupportRelay.Chatwoot;
 
@@ -19,14 +20,22 @@ public enum WebhookRejection
 
 /// <summary>
 /// Chatwoot's webhook authentication: <c>X-Chatwoot-Signature: sha256=HMAC(secret, "{ts}.{body}")</c>
-/// with <c>X-Chatwoot-Timestamp</c> (Chatwoot 4.11.2+ account webhooks, 4.13+ agent bots), or for older
-/// Chatwoot that cannot sign, the shared secret as <c>?token=</c> in the webhook URL. Every comparison
-/// is constant-time.
+/// with <c>X-Chatwoot-Timestamp</c> (Chatwoot 4.12.0+ account webhooks, 4.13.0+ agent bots), or for older
+/// Chatwoot that cannot sign, the shared secret as <c>?token=</c> in the webhook URL. A valid token is enough
+/// whatever signature headers come with it: from those versions Chatwoot signs every delivery with a secret it
+/// generated itself on upgrade, which an install set up with <c>?token=</c> does not know. Every comparison is
+/// constant-time.
 /// </summary>
 public sealed class WebhookAuthenticator(IOptionsMonitor<ChatwootOptions> options, TimeProvider time)
 {
-    public WebhookRejection Authenticate(string? signature, string? timestamp, string? token, ReadOnlySpan<byte> body)
+    /// <summary>How a webhook was authenticated, or why it was refused.</summary>
+    public WebhookRejection Authenticate(string? signature, string? timestamp, string? token, ReadOnlySpan<byte> body) =>
+        Authenticate(signature, timestamp, token, body, out _);
+
+    /// <param name="bySignature">True when the signature (not the token) authenticated it: then its signature may be replayed, and is remembered.</param>
+    public WebhookRejection Authenticate(string? signature, string? timestamp, string? token, ReadOnlySpan<byte> body, out bool bySignature)
     {
+        bySignature = false;
         // Chatwoot gives the agent bot and each account webhook a secret of its own, so several may be configured.
         var secrets = (options.CurrentValue.WebhookSecret ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -35,22 +44,20 @@ public sealed class WebhookAuthenticator(IOptionsMonitor<ChatwootOptions> option
             return WebhookRejection.NotConfigured;
         }
 
-        if (!string.IsNullOrEmpty(signature))
-        {
-            return VerifySignature(secrets, signature, timestamp, body);
-        }
-
         if (!string.IsNullOrEmpty(token))
         {
-            // Hashing first makes the comparison constant-time whatever the lengths.
-            var given = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-            var match = false;
-            foreach (var secret in secrets)
+            var tokenMatches = secrets.Aggregate(false, (match, secret) => match | SecretComparison.Matches(token, secret));
+            if (tokenMatches || string.IsNullOrEmpty(signature))
             {
-                match |= CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+                return tokenMatches ? WebhookRejection.None : WebhookRejection.BadToken;
             }
+        }
 
-            return match ? WebhookRejection.None : WebhookRejection.BadToken;
+        if (!string.IsNullOrEmpty(signature))
+        {
+            var rejection = VerifySignature(secrets, signature, timestamp, body);
+            bySignature = rejection == WebhookRejection.None;
+            return rejection;
         }
 
         return WebhookRejection.MissingCredentials;

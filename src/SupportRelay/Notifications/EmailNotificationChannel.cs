@@ -15,9 +15,9 @@ public sealed class EmailNotificationChannel(IOptionsMonitor<SmtpOptions> option
 
     public bool IsConfigured => options.CurrentValue.IsConfigured;
 
-    public async Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken cancellationToken)
+    public async Task<NotificationResult> SendAsync(string address, NotificationContent content, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(config.NotifyEmail) || !MailboxAddress.TryParse(config.NotifyEmail, out var to))
+        if (string.IsNullOrWhiteSpace(address) || !MailboxAddress.TryParse(address, out var to))
         {
             return NotificationResult.PermanentFailure("No valid e-mail address is configured.");
         }
@@ -48,7 +48,7 @@ public sealed class EmailNotificationChannel(IOptionsMonitor<SmtpOptions> option
 
             await client.SendAsync(message, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
-            return NotificationResult.Success;
+            return NotificationResult.Sent(null);
         }
         catch (SmtpCommandException ex)
         {
@@ -69,12 +69,19 @@ public sealed class EmailNotificationChannel(IOptionsMonitor<SmtpOptions> option
         }
     }
 
+    /// <summary>Plain text: ours, then the customer's words quoted line by line under their label, then the link.</summary>
     public static string Format(NotificationContent content)
     {
         var text = content.Text.Trim();
+        if (!string.IsNullOrWhiteSpace(content.CustomerText))
+        {
+            var quoted = string.Join("\n", content.CustomerText.Trim().Split('\n').Select(line => "> " + line));
+            text += $"\n\n{content.CustomerTextLabel ?? "The customer wrote:"}\n{quoted}";
+        }
+
         if (content.Link is not null)
         {
-            text += $"\n\nOpen the conversation in Chatwoot:\n{content.Link}";
+            text += $"\n\n{content.LinkLabel}:\n{content.Link}";
         }
 
         return text + "\n\n-- \nSupportRelay\n";

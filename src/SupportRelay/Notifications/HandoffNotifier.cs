@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using SupportRelay.Operations;
 using SupportRelay.Storage;
@@ -19,31 +17,6 @@ public sealed record HandoffNotice(
     string Reason,
     string Source,
     string? HandoffKey = null);
-
-/// <summary>
-/// The outbox payload of one handoff notification; <see cref="Channel"/> is set for the email fallback.
-/// <see cref="Summary"/> is written into the row by the first delivery attempt, so retries and the
-/// fallback send the same text without asking the model again.
-/// </summary>
-public sealed record HandoffNotificationJob(
-    string HandoffKey,
-    long AccountId,
-    long ConversationId,
-    string ProviderPubkey,
-    string? ContractId,
-    string Reason,
-    long CreatedAt,
-    string? Channel = null,
-    string? FallbackFrom = null,
-    string? Summary = null)
-{
-    public const string Kind = "notification.handoff";
-
-    public string ToJson() => JsonSerializer.Serialize(this, NotificationJsonContext.Default.HandoffNotificationJob);
-
-    public static HandoffNotificationJob FromJson(string json) =>
-        JsonSerializer.Deserialize(json, NotificationJsonContext.Default.HandoffNotificationJob) ?? throw new JsonException("Empty job.");
-}
 
 /// <summary>
 /// One notification per handoff. A conversation's "open episode" starts when it is handed to a person
@@ -157,6 +130,3 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {AccountId}/{ConversationId} was handed off but no provider owns it: nobody is notified")]
     private partial void LogNobodyToNotify(long accountId, long conversationId);
 }
-
-[JsonSerializable(typeof(HandoffNotificationJob))]
-internal sealed partial class NotificationJsonContext : JsonSerializerContext;

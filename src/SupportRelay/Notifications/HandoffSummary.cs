@@ -8,8 +8,19 @@ using SupportRelay.Text;
 namespace SupportRelay.Notifications;
 
 /// <summary>
+/// What the customer needs, in the customer's words or in words written from them, and the label that says
+/// which: either way the text is the customer's to control, so notifications show it apart from ours.
+/// </summary>
+public sealed record CustomerWords(string Label, string Text)
+{
+    public const string QuotedLabel = "The customer wrote (their words, not checked):";
+    public const string SummaryLabel = "Summary written by the bot from the customer's messages (not checked):";
+}
+
+/// <summary>
 /// What the customer needs, in a few lines: the LLM's summary of the conversation when an LLM is
-/// configured, otherwise (or when it fails) the customer's last messages, cut cleanly.
+/// configured, otherwise (or when it fails) the customer's last messages, each on a line of its own, cleaned
+/// of control characters (<see cref="CustomerText"/>) and cut cleanly.
 /// </summary>
 public sealed partial class HandoffSummary(
     SqlDialect dialect,
@@ -19,27 +30,28 @@ public sealed partial class HandoffSummary(
 {
     private const int HistoryMessages = 12;
 
-    public async Task<string> SummarizeAsync(long accountId, long conversationId, CancellationToken cancellationToken)
+    /// <summary>The customer's words for the notification; null when the bot received none.</summary>
+    public async Task<CustomerWords?> SummarizeAsync(long accountId, long conversationId, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var messages = await RecentAsync(accountId, conversationId, cancellationToken);
-        var customer = messages.Where(m => m.Role == ConversationStore.Customer).Select(m => m.Content.Trim()).Where(c => c.Length > 0).ToList();
+        var customer = messages.Where(m => m.Role == ConversationStore.Customer).Select(m => CustomerText.Clean(m.Content)).Where(c => c.Length > 0).ToList();
         if (customer.Count == 0)
         {
-            return "No customer message was received by the bot; open the conversation to read it.";
+            return null;
         }
 
         if (chat is not null && settings.UseLlmSummary)
         {
-            var summary = await LlmSummaryAsync(chat, messages, settings, cancellationToken);
-            if (!string.IsNullOrWhiteSpace(summary))
+            var summary = CustomerText.Clean(await LlmSummaryAsync(chat, messages, settings, cancellationToken));
+            if (summary.Length > 0)
             {
-                return TextCut.AtBoundary("Summary: " + summary.Trim(), settings.MaxSummaryLength);
+                return new CustomerWords(CustomerWords.SummaryLabel, TextCut.AtBoundary(summary, settings.MaxSummaryLength));
             }
         }
 
         var quoted = customer.TakeLast(settings.SummaryMessages).Select(m => "“" + TextCut.AtBoundary(m, settings.MaxSummaryLength / settings.SummaryMessages) + "”");
-        return TextCut.AtBoundary("The customer wrote:\n" + string.Join("\n", quoted), settings.MaxSummaryLength);
+        return new CustomerWords(CustomerWords.QuotedLabel, TextCut.AtBoundary(string.Join("\n", quoted), settings.MaxSummaryLength));
     }
 
     private async Task<string?> LlmSummaryAsync(IChatClient client, IReadOnlyList<(string Role, string Content)> messages, NotificationsOptions settings, CancellationToken cancellationToken)

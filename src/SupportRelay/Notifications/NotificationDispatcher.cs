@@ -2,37 +2,62 @@ using SupportRelay.Providers;
 
 namespace SupportRelay.Notifications;
 
-/// <summary>Sends a notification on the channel the provider's config names; an unconfigured channel is a permanent failure.</summary>
-public sealed partial class NotificationDispatcher(IEnumerable<INotificationChannel> channels, ILogger<NotificationDispatcher> logger) : INotificationSender
+/// <summary>
+/// The one way out to a provider's destination: the channel must be configured by the operator, and the
+/// destination proven (<see cref="DestinationStore"/>). Only <see cref="SendVerificationAsync"/>, which carries
+/// the code that proves it, reaches a destination that is not.
+/// </summary>
+public sealed partial class NotificationDispatcher(IEnumerable<INotificationChannel> channels, DestinationStore destinations, ILogger<NotificationDispatcher> logger)
 {
     private readonly Dictionary<NotificationChannel, INotificationChannel> _channels = channels.ToDictionary(c => c.Channel);
 
-    public Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken ct) =>
-        SendAsync(config, config.NotifyVia, content, ct);
+    public bool IsConfigured(NotificationChannel channel) => _channels.TryGetValue(channel, out var sender) && sender.IsConfigured;
 
-    /// <summary>Sends on <paramref name="channel"/>, which may differ from the config's (the email fallback).</summary>
-    public async Task<NotificationResult> SendAsync(NotificationConfig config, NotificationChannel channel, NotificationContent content, CancellationToken ct)
+    /// <summary>Sends to the provider's <paramref name="address"/> on <paramref name="channel"/>, once it is proven.</summary>
+    public async Task<NotificationResult> SendAsync(string providerPubkey, NotificationChannel channel, string? address, NotificationContent content,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return NotificationResult.PermanentFailure($"No {channel.Name()} destination is configured.");
+        }
+
+        if (!await destinations.IsProvenAsync(providerPubkey, channel, address, cancellationToken))
+        {
+            return NotificationResult.PermanentFailure(channel == NotificationChannel.Telegram
+                ? "The Telegram chat is not linked yet: press \"Link this chat\" in it, or open a link from POST /api/v1/providers/me/telegram-link."
+                : $"The {channel.Name()} destination is not verified yet: confirm the code sent to it with POST /api/v1/providers/me/verify.");
+        }
+
+        return await SendCoreAsync(providerPubkey, channel, address, content, cancellationToken);
+    }
+
+    /// <summary>Sends a verification message (the code that proves the destination) to a destination not yet proven.</summary>
+    public Task<NotificationResult> SendVerificationAsync(string providerPubkey, NotificationChannel channel, string address, NotificationContent content,
+        CancellationToken cancellationToken) =>
+        SendCoreAsync(providerPubkey, channel, address, content, cancellationToken);
+
+    private async Task<NotificationResult> SendCoreAsync(string providerPubkey, NotificationChannel channel, string address, NotificationContent content,
+        CancellationToken cancellationToken)
     {
         if (!_channels.TryGetValue(channel, out var sender) || !sender.IsConfigured)
         {
-            return NotificationResult.PermanentFailure($"The {ProviderStore.ChannelName(channel)} channel is not configured by the operator.");
+            return NotificationResult.PermanentFailure($"The {channel.Name()} channel is not configured by the operator.");
         }
 
-        var result = await sender.SendAsync(config, content, ct);
-        var name = ProviderStore.ChannelName(channel);
+        var result = await sender.SendAsync(address, content, cancellationToken);
+        var name = channel.Name();
         if (result.Accepted)
         {
-            LogSent(name, config.ProviderPubkey);
+            LogSent(name, providerPubkey);
         }
         else
         {
-            LogNotSent(name, config.ProviderPubkey, result.Permanent, result.Error);
+            LogNotSent(name, providerPubkey, result.Permanent, result.Error);
         }
 
         return result;
     }
-
-    public bool IsConfigured(NotificationChannel channel) => _channels.TryGetValue(channel, out var sender) && sender.IsConfigured;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification sent by {Channel} to provider {Provider}")]
     private partial void LogSent(string channel, string provider);

@@ -31,7 +31,11 @@ public static class NotificationsExtensions
         services.AddSingleton<INotificationChannel, SmsNotificationChannel>();
         services.AddSingleton<INotificationChannel, EmailNotificationChannel>();
         services.AddSingleton<NotificationDispatcher>();
-        services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.AddSingleton<MessageLog>();
+        services.AddSingleton<MessageBudget>();
+        services.AddSingleton<DestinationVerification>();
+        services.AddSingleton<IDeliveryHandler, VerificationDelivery>();
+        services.AddSingleton<IDeliveryHandler, HandoffDigestDelivery>();
 
         services.AddSingleton(sp =>
         {

@@ -22,6 +22,13 @@ public sealed class NotificationsOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan SummaryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Handoff notifications one provider gets per hour, each on its own; past it the handoffs of the hour come
+    /// in one digest at the hour's end (a flood of conversations must not become a flood of paid SMS).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxHandoffsPerProviderPerHour { get; set; } = 20;
+
     /// <summary>SMS are cut to fit in this many segments (each costs money).</summary>
     [Range(1, 10)]
     public int MaxSmsSegments { get; set; } = 3;

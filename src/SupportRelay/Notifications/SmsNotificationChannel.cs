@@ -13,17 +13,19 @@ public sealed partial class SmsNotificationChannel(TwilioClient twilio, IOptions
 
     public bool IsConfigured => twilioOptions.CurrentValue.IsConfigured;
 
-    public async Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken cancellationToken)
+    public async Task<NotificationResult> SendAsync(string address, NotificationContent content, CancellationToken cancellationToken)
     {
-        if (config.NotifyPhone is not { } phone || !E164().IsMatch(phone))
+        if (!E164().IsMatch(address))
         {
             return NotificationResult.PermanentFailure("No valid E.164 phone number is configured.");
         }
 
+        var phone = address;
+
         try
         {
             await twilio.SendSmsAsync(phone, Format(content, options.CurrentValue.MaxSmsSegments), cancellationToken);
-            return NotificationResult.Success;
+            return NotificationResult.Sent(null);
         }
         catch (TwilioException ex)
         {
@@ -31,12 +33,20 @@ public sealed partial class SmsNotificationChannel(TwilioClient twilio, IOptions
         }
     }
 
-    /// <summary>The SMS body within <paramref name="maxSegments"/> segments; the subject and the link are always whole.</summary>
+    /// <summary>
+    /// The SMS body within <paramref name="maxSegments"/> segments; the subject and the link are always whole,
+    /// the customer's words come last under their label, and are the first to be cut.
+    /// </summary>
     public static string Format(NotificationContent content, int maxSegments)
     {
         var head = content.Subject + "\n";
         var tail = content.Link is null ? "" : "\n" + content.Link;
         var text = content.Text.Trim();
+        if (!string.IsNullOrWhiteSpace(content.CustomerText))
+        {
+            text += $"\n{content.CustomerTextLabel ?? "The customer wrote:"} \"{content.CustomerText.Trim()}\"";
+        }
+
         var room = text.Length;
         var body = head + text + tail;
         while (Segments(body) > maxSegments && room > 1)

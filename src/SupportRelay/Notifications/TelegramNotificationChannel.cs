@@ -1,19 +1,17 @@
-using Dapper;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using SupportRelay.Providers;
-using SupportRelay.Storage;
 using SupportRelay.Telegram;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace SupportRelay.Notifications;
 
 /// <summary>
-/// Telegram notifications: HTML with everything from outside escaped, at most 4,096 characters, with
-/// Resolve and Back-to-bot buttons. The message is linked to its conversation by (chat id, message id),
-/// so a reply to it, or a button under it, reaches the right conversation.
+/// Telegram notifications: HTML with everything from outside escaped, at most 4,096 characters, the
+/// customer's words in a quote of their own, and Resolve and Back-to-bot buttons on a conversation's
+/// notification. The result carries the message id, by which replies are routed.
 /// </summary>
-public sealed class TelegramNotificationChannel(TelegramBot telegram, SqlDialect dialect, TimeProvider time, IOptionsMonitor<TelegramOptions> options)
-    : INotificationChannel
+public sealed class TelegramNotificationChannel(TelegramBot telegram, IOptionsMonitor<TelegramOptions> options) : INotificationChannel
 {
     public const string ResolveData = "status:resolved";
     public const string BackToBotData = "status:pending";
@@ -22,60 +20,59 @@ public sealed class TelegramNotificationChannel(TelegramBot telegram, SqlDialect
 
     public bool IsConfigured => options.CurrentValue.IsConfigured;
 
-    public async Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken cancellationToken)
+    public async Task<NotificationResult> SendAsync(string address, NotificationContent content, CancellationToken cancellationToken)
     {
-        if (config.TelegramChatId is not { } chatId)
+        if (!long.TryParse(address, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId))
         {
-            return NotificationResult.PermanentFailure("No Telegram chat is linked.");
+            return NotificationResult.PermanentFailure("The Telegram chat id is not a number.");
         }
 
-        var forConversation = content.AccountId is not null && content.ConversationId is not null;
-        var html = Format(content, forConversation);
-        var buttons = forConversation
-            ? new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✅ Resolve", ResolveData), InlineKeyboardButton.WithCallbackData("🤖 Back to bot", BackToBotData)]])
-            : null;
-        int messageId;
+        var buttons = content.Buttons is { Count: > 0 } given
+            ? new InlineKeyboardMarkup([[.. given.Select(b => InlineKeyboardButton.WithCallbackData(b.Label, b.Data))]])
+            : content.IsAboutConversation
+                ? new InlineKeyboardMarkup([[InlineKeyboardButton.WithCallbackData("✅ Resolve", ResolveData), InlineKeyboardButton.WithCallbackData("🤖 Back to bot", BackToBotData)]])
+                : null;
         try
         {
-            messageId = await telegram.SendHtmlAsync(chatId, html, buttons, replyTo: null, cancellationToken);
+            var messageId = await telegram.SendHtmlAsync(chatId, Format(content), buttons, replyTo: null, cancellationToken);
+            return NotificationResult.Sent(messageId);
         }
         catch (TelegramException ex)
         {
             return ex.Permanent ? NotificationResult.PermanentFailure(ex.Message) : NotificationResult.Transient(ex.Message, ex.RetryAfter);
         }
-
-        if (forConversation)
-        {
-            await using var connection = await dialect.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO telegram_message_links (chat_id, message_id, account_id, conversation_id, provider_pubkey, created_at)
-                VALUES (@chatId, @messageId, @AccountId, @ConversationId, @ProviderPubkey, @now)
-                ON CONFLICT (chat_id, message_id) DO NOTHING
-                """,
-                new { chatId, messageId = (long)messageId, content.AccountId, content.ConversationId, config.ProviderPubkey, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
-                cancellationToken: cancellationToken));
-        }
-
-        return NotificationResult.Success;
     }
 
-    /// <summary>The message: bold subject, the text, the link, and how to answer; the text is cut to keep the whole within 4,096.</summary>
-    public static string Format(NotificationContent content, bool forConversation)
+    /// <summary>
+    /// Bold subject, our text, the customer's words in a blockquote under their label, the link, and how to
+    /// answer; the texts are cut so the whole fits in 4,096 characters (the customer's first).
+    /// </summary>
+    public static string Format(NotificationContent content)
     {
         var head = $"<b>{TelegramHtml.EscapeWithin(content.Subject, 200)}</b>\n\n";
         var tail = "";
         if (content.Link is not null)
         {
-            tail += "\n\n" + TelegramHtml.Link(content.Link, "Open the conversation in Chatwoot");
+            tail += "\n\n" + TelegramHtml.Link(content.Link, content.LinkLabel);
         }
 
-        if (forConversation)
+        if (content.IsAboutConversation)
         {
             tail += "\n\n<i>Reply to this message to answer the customer; start the reply with</i> <code>note:</code> <i>for a private note.</i>";
         }
 
         var room = TelegramBot.MaxMessageLength - head.Length - tail.Length;
-        return head + TelegramHtml.EscapeWithin(content.Text, room) + tail;
+        var text = TelegramHtml.EscapeWithin(content.Text, room);
+        room -= text.Length;
+        var quote = "";
+        if (!string.IsNullOrWhiteSpace(content.CustomerText))
+        {
+            var label = $"\n\n<i>{TelegramHtml.EscapeWithin(content.CustomerTextLabel ?? "The customer wrote:", 200)}</i>\n<blockquote>";
+            const string Close = "</blockquote>";
+            var words = TelegramHtml.EscapeWithin(content.CustomerText, room - label.Length - Close.Length);
+            quote = words.Length == 0 ? "" : label + words + Close;
+        }
+
+        return head + text + quote + tail;
     }
 }

@@ -21,6 +21,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 + "the signature is Ed25519ph with context 'decent-cloud' over timestamp + nonce + METHOD + path + body "
                 + "(path with /api/v1, without the query string), accepted within ±5 minutes, each nonce once.",
         };
+        // The framework fills servers from the request's Host header, which any client chooses: paths stay relative.
+        document.Servers = [];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SignedRequestScheme] = new OpenApiSecurityScheme

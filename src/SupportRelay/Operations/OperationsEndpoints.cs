@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scalar.AspNetCore;
 using SupportRelay.Storage;
@@ -12,6 +13,33 @@ public static partial class OperationsEndpoints
 {
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        // After the host's own configuration (ASPNETCORE_FORWARDEDHEADERS_ENABLED clears the lists, which would
+        // believe anyone): only the configured proxies, or else loopback, are believed.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>()
+            .PostConfigure<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>((options, settings) =>
+            {
+                options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+                options.KnownIPNetworks.Clear();
+                options.KnownProxies.Clear();
+                if (!settings.Value.IsConfigured)
+                {
+                    options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
+                    options.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
+                    return;
+                }
+
+                foreach (var proxy in settings.Value.KnownProxies)
+                {
+                    options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                }
+
+                foreach (var network in settings.Value.KnownNetworks)
+                {
+                    options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            });
         builder.Services.AddOpenApi("v1", options =>
         {
             options.AddDocumentTransformer<ApiDocumentTransformer>();
@@ -35,23 +63,30 @@ public static partial class OperationsEndpoints
     }
 
     private static async Task<Results<Ok<ReadinessResponse>, ProblemHttpResult>> ReadyAsync(
-        SqlDialect dialect, Migrator migrator, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SqlDialect dialect, Migrator migrator, ReplicaIdentity replica, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await dialect.OpenAsync(cancellationToken);
-            if (await migrator.IsUpToDateAsync(connection, cancellationToken))
+            await using var connection = await dialect.OpenAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            if (!await migrator.IsUpToDateAsync(connection, cancellationToken))
             {
-                return TypedResults.Ok(new ReadinessResponse("ready", dialect.Name));
+                return NotReady("The database schema is not up to date: migrations are pending.");
             }
 
-            return NotReady("The database schema is not up to date: migrations are pending.");
+            // A database that answers but cannot take a write (disk full, read-only) loses every webhook: not ready.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO health_probes (replica, probed_at) VALUES (@replica, @now)
+                ON CONFLICT (replica) DO UPDATE SET probed_at = excluded.probed_at
+                """,
+                new { replica = replica.Id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, commandTimeout: 2, cancellationToken: cancellationToken));
+            return TypedResults.Ok(new ReadinessResponse("ready", dialect.Name));
         }
         catch (DbException ex)
         {
             var logger = loggers.CreateLogger(typeof(OperationsEndpoints));
             LogDatabaseUnreachable(logger, dialect.Name, ex);
-            return NotReady($"The {dialect.Name} database does not answer.");
+            return NotReady($"The {dialect.Name} database does not answer or does not take writes.");
         }
     }
 

@@ -4,7 +4,10 @@ using SupportRelay.Text;
 
 namespace SupportRelay.Providers;
 
-/// <summary>The operator's API: <c>/api/v1/admin/contracts/{contractId}</c> maps contracts to providers.</summary>
+/// <summary>
+/// The operator's API: <c>/api/v1/admin/providers/{publicKey}</c> enrols providers (only enrolled keys may use
+/// the provider API), <c>/api/v1/admin/contracts/{contractId}</c> maps contracts to providers (enrolling them).
+/// </summary>
 public static class AdminEndpoints
 {
     public const string PolicyName = "Admin";
@@ -15,9 +18,23 @@ public static class AdminEndpoints
         var group = app.MapGroup("/api/v1/admin")
             .WithTags("Admin")
             .RequireAuthorization(PolicyName)
-            .WithMetadata(new RequiresAdminTokenMetadata())
+            .WithMetadata(new RequiresAdminTokenMetadata(), new RateLimitBudget(RateLimitBudget.Admin))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapGet("/providers", ListProvidersAsync)
+            .WithName("ListProviders")
+            .WithSummary("The enrolled providers");
+
+        group.MapPut("/providers/{publicKey}", PutProviderAsync)
+            .WithName("PutProvider")
+            .WithSummary("Enrol a provider's public key, so it may use the provider API")
+            .ProducesValidationProblem();
+
+        group.MapDelete("/providers/{publicKey}", DeleteProviderAsync)
+            .WithName("DeleteProvider")
+            .WithSummary("Remove a provider: its enrolment, settings, destinations and contracts")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/contracts/{contractId}", PutContractAsync)
             .WithName("PutContract")
@@ -33,6 +50,31 @@ public static class AdminEndpoints
 
         return group;
     }
+
+    private static async Task<Ok<IReadOnlyList<ProviderResponse>>> ListProvidersAsync(ProviderStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<ProviderResponse>>([.. (await store.ListEnrolledAsync(cancellationToken)).Select(ProviderResponse.From)]);
+
+    private static async Task<Results<Ok<ProviderResponse>, Created<ProviderResponse>, ValidationProblem>> PutProviderAsync(
+        string publicKey, ProviderStore store, CancellationToken cancellationToken)
+    {
+        if (!RequestSignature.TryParseHex(publicKey, RequestSignature.PublicKeyLength, out _))
+        {
+            return ProviderEndpoints.Invalid(new() { ["publicKey"] = ["Must be an Ed25519 public key: 32 bytes as 64 hex characters."] });
+        }
+
+        var (provider, created) = await store.EnrolAsync(publicKey.ToLowerInvariant(), cancellationToken);
+        var response = ProviderResponse.From(provider);
+        return created
+            ? TypedResults.Created($"/api/v1/admin/providers/{provider.PublicKey}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteProviderAsync(
+        string publicKey, ProviderStore store, CancellationToken cancellationToken) =>
+        RequestSignature.TryParseHex(publicKey, RequestSignature.PublicKeyLength, out _) && await store.UnenrolAsync(publicKey.ToLowerInvariant(), cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(title: "Unknown provider", detail: "No provider with this key is enrolled through the admin API or a contract.",
+                statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<Results<Ok<ContractResponse>, Created<ContractResponse>, ValidationProblem>> PutContractAsync(
         string contractId, HttpRequest request, ProviderStore store, CancellationToken cancellationToken)
@@ -85,6 +127,7 @@ public static class AdminEndpoints
             ? TypedResults.NoContent()
             : TypedResults.Problem(title: "Unknown contract", detail: $"No contract '{contractId}' is mapped.", statusCode: StatusCodes.Status404NotFound);
 
-    private static bool IsContractId(string id) =>
-        id.Length is > 0 and <= MaxContractIdLength && id.All(c => c is > ' ' and < (char)127);
+    /// <summary>A contract id as the operator may map it: 1 to 128 printable ASCII characters, no spaces.</summary>
+    public static bool IsContractId(string? id) =>
+        id is { Length: > 0 and <= MaxContractIdLength } && id.All(c => c is > ' ' and < (char)127);
 }

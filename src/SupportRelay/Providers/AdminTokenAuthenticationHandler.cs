@@ -1,9 +1,8 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SupportRelay.Text;
 
 namespace SupportRelay.Providers;
 
@@ -39,9 +38,7 @@ public sealed class AdminTokenAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        // Hashing first makes the comparison constant-time in the token's length too.
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[BearerPrefix.Length..].Trim()));
-        if (!CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        if (!SecretComparison.Matches(header[BearerPrefix.Length..].Trim(), expected))
         {
             return Task.FromResult(AuthenticateResult.Fail("Wrong admin token."));
         }

@@ -12,20 +12,6 @@ public sealed record NotificationConfigRequest(
     string? NotifyPhone,
     string? NotifyEmail);
 
-/// <summary>A provider's notification config as the API answers it.</summary>
-public sealed record NotificationConfigResponse(
-    string ProviderPubkey,
-    string? ChatwootPortalSlug,
-    string NotifyVia,
-    long? TelegramChatId,
-    string? NotifyPhone,
-    string? NotifyEmail,
-    DateTimeOffset UpdatedAt)
-{
-    public static NotificationConfigResponse From(NotificationConfig config) => new(
-        config.ProviderPubkey, config.ChatwootPortalSlug, ProviderStore.ChannelName(config.NotifyVia),
-        config.TelegramChatId, config.NotifyPhone, config.NotifyEmail, config.UpdatedAt);
-}
 
 /// <summary>
 /// Validates the config body from the raw JSON rather than through model binding, so that a wrong
@@ -41,7 +27,7 @@ public static partial class NotificationConfigValidator
 
     private static readonly string[] Fields = ["chatwootPortalSlug", "notifyVia", "telegramChatId", "notifyPhone", "notifyEmail"];
 
-    public static (NotificationConfigRequest? Request, Dictionary<string, string[]> Errors) Validate(JsonElement root)
+    public static (NotificationConfigRequest? Request, Dictionary<string, string[]> Errors) Validate(JsonElement root, IReadOnlyCollection<string> smsCountries)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (root.ValueKind != JsonValueKind.Object)
@@ -72,7 +58,7 @@ public static partial class NotificationConfigValidator
         }
         else if (via is not null)
         {
-            channel = ProviderStore.ParseChannel(via);
+            channel = NotificationChannels.Parse(via);
             if (channel is null)
             {
                 errors["notifyVia"] = [$"'{Truncate(via)}' is not a channel; use one of telegram, sms, email."];
@@ -98,9 +84,9 @@ public static partial class NotificationConfigValidator
         }
 
         var phone = OptionalString(root, "notifyPhone", errors);
-        if (phone is not null && !IsE164(phone))
+        if (phone is not null && PhoneProblem(phone, smsCountries) is { } phoneProblem)
         {
-            errors["notifyPhone"] = ["Must be a valid phone number in E.164 form, e.g. +41446681800 ('+', country code, number, no spaces)."];
+            errors["notifyPhone"] = [phoneProblem];
         }
 
         var email = OptionalString(root, "notifyEmail", errors);
@@ -122,22 +108,60 @@ public static partial class NotificationConfigValidator
         return errors.Count > 0 ? (null, errors) : (new NotificationConfigRequest(slug, via!, chatId, phone, email), errors);
     }
 
-    public static bool IsE164(string phone)
+    /// <summary>
+    /// Why the number cannot receive our SMS, or null when it can: it must be a valid E.164 number, a mobile one
+    /// (premium-rate, shared-cost, toll-free and other numbers that cost the operator money or cannot take an
+    /// SMS are refused, by libphonenumber's number types), of a country the operator allows when it restricts them.
+    /// </summary>
+    public static string? PhoneProblem(string phone, IReadOnlyCollection<string> allowedCountries)
     {
+        const string Invalid = "Must be a valid mobile phone number in E.164 form, e.g. +41791234567 ('+', country code, number, no spaces).";
         // The regex first: libphonenumber would otherwise accept spaces, punctuation and non-ASCII digits.
         if (!E164Pattern().IsMatch(phone))
         {
-            return false;
+            return Invalid;
         }
 
+        var util = PhoneNumberUtil.GetInstance();
+        PhoneNumber number;
         try
         {
-            return PhoneNumberUtil.GetInstance().IsValidNumber(PhoneNumberUtil.GetInstance().Parse(phone, null));
+            number = util.Parse(phone, null);
         }
         catch (NumberParseException)
         {
-            return false;
+            return Invalid;
         }
+
+        if (!util.IsValidNumber(number))
+        {
+            return Invalid;
+        }
+
+        var type = util.GetNumberType(number);
+        if (type is not (PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE))
+        {
+            var kind = type switch
+            {
+                PhoneNumberType.PREMIUM_RATE => "a premium-rate number",
+                PhoneNumberType.SHARED_COST => "a shared-cost number",
+                PhoneNumberType.TOLL_FREE => "a toll-free number",
+                PhoneNumberType.FIXED_LINE => "a landline number",
+                PhoneNumberType.VOIP => "a VoIP number",
+                PhoneNumberType.PAGER => "a pager number",
+                PhoneNumberType.UAN or PhoneNumberType.PERSONAL_NUMBER or PhoneNumberType.VOICEMAIL => "a special-service number",
+                _ => "a number of unknown type",
+            };
+            return $"Must be a mobile number that can receive SMS; this is {kind}.";
+        }
+
+        var region = util.GetRegionCodeForNumber(number);
+        if (allowedCountries.Count > 0 && !allowedCountries.Contains(region, StringComparer.OrdinalIgnoreCase))
+        {
+            return $"SMS to numbers of {region} are not allowed here; the operator allows {string.Join(", ", allowedCountries.Select(c => c.ToUpperInvariant()))}.";
+        }
+
+        return null;
     }
 
     public static bool IsEmail(string email) =>

@@ -6,21 +6,26 @@ using Microsoft.Extensions.Options;
 
 namespace SupportRelay.Providers;
 
-/// <summary>The provider feature's one line in the composition root, for services and for the pipeline.</summary>
+/// <summary>The provider and admin APIs: their services, their rate limits and their endpoints.</summary>
 public static class ProviderApiExtensions
 {
-    private static readonly string[] RateLimitedPrefixes = ["/api/v1/providers", "/api/v1/admin"];
+    /// <summary>The providers' stores, which the web host, the workers and the command line share.</summary>
+    public static IServiceCollection AddProviders(this IServiceCollection services)
+    {
+        services.AddOptions<ProviderApiOptions>().BindConfiguration(ProviderApiOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DestinationStore>();
+        services.AddSingleton<ProviderStore>();
+        return services;
+    }
 
     public static WebApplicationBuilder AddProviderApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ProviderApiOptions>().BindConfiguration(ProviderApiOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<NonceStore>();
-        services.AddSingleton<ProviderStore>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ProviderJsonContext.Default));
 
         services.AddAuthentication()
@@ -33,33 +38,43 @@ public static class ProviderApiExtensions
         return builder;
     }
 
-    /// <summary>
-    /// The pipeline and the endpoints. Rate limiting runs twice on purpose: per client address before
-    /// authentication (so floods of bad signatures are cheap), and per public key after it (so nobody
-    /// can spend another provider's budget by sending its key in an unsigned request).
-    /// </summary>
     public static WebApplication MapProviderApi(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<IOptions<ProviderApiOptions>>().Value;
-        app.UseRateLimiter(Limiter(new Limit("requests per client address", limits.RequestsPerMinutePerIp, TimeSpan.FromMinutes(1), context =>
-            RateLimitedPrefixes.Any(prefix => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-                ? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown")
-                : null)));
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter(Limiter(
-            new Limit("requests per provider key", limits.RequestsPerMinutePerKey, TimeSpan.FromMinutes(1), context =>
-                SignedProvider(context) is { } key ? "key:" + key : null),
-            // A test may send an SMS, which costs the operator money: far fewer of those.
-            new Limit("test notifications per provider key", limits.NotificationTestsPerHour, TimeSpan.FromHours(1), context =>
-                SignedProvider(context) is { } key && context.Request.Path.Equals(ProviderEndpoints.TestPath, StringComparison.OrdinalIgnoreCase)
-                    ? "test:" + key
-                    : null)));
-
         app.MapProviderEndpoints();
         app.MapAdminEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// Requests per client address, before authentication (so floods of bad signatures cost little), with a
+    /// budget of its own for each API (<see cref="RateLimitBudget"/> on the endpoint): a busy provider behind the
+    /// same proxy cannot lock the operator out, nor the reverse.
+    /// </summary>
+    public static RateLimiterOptions ClientAddressLimits(IServiceProvider services)
+    {
+        var providers = services.GetRequiredService<IOptions<ProviderApiOptions>>().Value;
+        var admin = services.GetRequiredService<IOptions<AdminOptions>>().Value;
+        return Limiter(
+            new Limit("provider API requests per client address", providers.RequestsPerMinutePerIp, TimeSpan.FromMinutes(1), context =>
+                Budget(context) == RateLimitBudget.Provider ? "provider:" + ClientAddress(context) : null),
+            new Limit("admin API requests per client address", admin.RequestsPerMinutePerIp, TimeSpan.FromMinutes(1), context =>
+                Budget(context) == RateLimitBudget.Admin ? "admin:" + ClientAddress(context) : null));
+    }
+
+    /// <summary>
+    /// Requests per provider key, after authentication, so nobody can spend another provider's budget by sending
+    /// its key in an unsigned request. (Messages a call sends are capped in the database: <c>MessageBudget</c>.)
+    /// </summary>
+    public static RateLimiterOptions ProviderKeyLimits(IServiceProvider services)
+    {
+        var providers = services.GetRequiredService<IOptions<ProviderApiOptions>>().Value;
+        return Limiter(new Limit("requests per provider key", providers.RequestsPerMinutePerKey, TimeSpan.FromMinutes(1), context =>
+            SignedProvider(context) is { } key ? "key:" + key : null));
+    }
+
+    private static string? Budget(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RateLimitBudget>()?.Name;
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static string? SignedProvider(HttpContext context) =>
         context.User.Identity is { IsAuthenticated: true, AuthenticationType: SignedRequestAuthenticationHandler.SchemeName }

@@ -89,7 +89,7 @@ public static class ProviderCommands
     {
         var via = new Option<string>("--notify-via") { Description = "telegram, sms or email.", Required = true };
         var chat = new Option<long?>("--telegram-chat-id") { Description = "Telegram chat id (optional once a chat is linked with telegram-link)." };
-        var phone = new Option<string?>("--phone") { Description = "Phone number for SMS, E.164 (+41446681800)." };
+        var phone = new Option<string?>("--phone") { Description = "Phone number for SMS, E.164 (+41791234567)." };
         var email = new Option<string?>("--email") { Description = "E-mail address." };
         var portal = new Option<string?>("--portal") { Description = "Your Chatwoot Help Center portal slug." };
         var command = new Command("set", "Create or replace your notification config (fields not given are cleared).") { via, chat, phone, email, portal };

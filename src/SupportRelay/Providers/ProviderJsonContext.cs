@@ -9,12 +9,21 @@ public sealed record NotificationTestResponse(bool Accepted, string Channel, str
 
 public sealed record ContractRequest(string ProviderPubkey);
 
+public sealed record ProviderResponse(string PublicKey, DateTimeOffset EnrolledAt, string EnrolledBy)
+{
+    public static ProviderResponse From(EnrolledProvider provider) => new(provider.PublicKey, provider.EnrolledAt, provider.EnrolledBy);
+}
+
 public sealed record ContractResponse(string ContractId, string ProviderPubkey, DateTimeOffset UpdatedAt);
 
 /// <summary>The provider API's wire types, serialised without reflection (camelCase, as docs/design.md fixes).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NotificationConfigRequest))]
 [JsonSerializable(typeof(NotificationConfigResponse))]
+[JsonSerializable(typeof(DestinationResponse))]
+[JsonSerializable(typeof(VerifyRequest))]
+[JsonSerializable(typeof(ProviderResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ProviderResponse>))]
 [JsonSerializable(typeof(TelegramLinkResponse))]
 [JsonSerializable(typeof(NotificationTestResponse))]
 [JsonSerializable(typeof(ContractRequest))]

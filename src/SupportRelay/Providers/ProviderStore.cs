@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Options;
 using SupportRelay.Storage;
 
 namespace SupportRelay.Providers;
@@ -19,9 +21,121 @@ public sealed record TelegramLinkResult(TelegramLinkOutcome Outcome, string? Pro
 /// <summary>A contract id mapped to the provider who serves it.</summary>
 public sealed record Contract(string ContractId, string ProviderPubkey, DateTimeOffset UpdatedAt);
 
-/// <summary>The providers' tables: providers, notification configs, Telegram link codes and contracts.</summary>
-public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
+/// <summary>A provider the operator enrolled, and how (<c>admin</c>, <c>contract</c> or <c>configuration</c>).</summary>
+public sealed record EnrolledProvider(string PublicKey, DateTimeOffset EnrolledAt, string EnrolledBy);
+
+/// <summary>
+/// The providers' tables: providers (enrolment), notification configs, Telegram link codes and contracts.
+/// A provider exists because the operator enrolled it; nothing is stored for a key that is not enrolled.
+/// </summary>
+public sealed class ProviderStore(SqlDialect dialect, DestinationStore destinations, TimeProvider time, IOptionsMonitor<ProviderApiOptions> options)
 {
+    public const string EnrolledByAdmin = "admin";
+    public const string EnrolledByContract = "contract";
+    public const string EnrolledByConfiguration = "configuration";
+
+    /// <summary>True when the operator enrolled the key, in the database or in <c>ProviderApi:EnrolledProviders</c>.</summary>
+    public async Task<bool> IsEnrolledAsync(string providerPubkey, CancellationToken cancellationToken)
+    {
+        if (IsEnrolledByConfiguration(providerPubkey))
+        {
+            return true;
+        }
+
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM providers WHERE pubkey = @providerPubkey AND enrolled_at IS NOT NULL",
+            new { providerPubkey }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Enrols the key; true when it was not enrolled before.</summary>
+    public async Task<(EnrolledProvider Provider, bool Created)> EnrolAsync(string providerPubkey, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await EnrolAsync(connection, transaction, providerPubkey, EnrolledByAdmin, cancellationToken);
+        var provider = await connection.QuerySingleAsync<(long EnrolledAt, string EnrolledBy)>(new CommandDefinition(
+            "SELECT enrolled_at, enrolled_by FROM providers WHERE pubkey = @providerPubkey",
+            new { providerPubkey }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return (new EnrolledProvider(providerPubkey, DateTimeOffset.FromUnixTimeMilliseconds(provider.EnrolledAt), provider.EnrolledBy), created);
+    }
+
+    /// <summary>The enrolled providers, those of the configuration included, by key.</summary>
+    public async Task<IReadOnlyList<EnrolledProvider>> ListEnrolledAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Pubkey, long EnrolledAt, string EnrolledBy)>(new CommandDefinition(
+            "SELECT pubkey, enrolled_at, enrolled_by FROM providers WHERE enrolled_at IS NOT NULL ORDER BY pubkey",
+            cancellationToken: cancellationToken));
+        var listed = rows.Select(r => new EnrolledProvider(r.Pubkey, DateTimeOffset.FromUnixTimeMilliseconds(r.EnrolledAt), r.EnrolledBy)).ToList();
+        listed.AddRange(ConfiguredKeys().Where(k => listed.All(p => p.PublicKey != k))
+            .Select(k => new EnrolledProvider(k, DateTimeOffset.UnixEpoch, EnrolledByConfiguration)));
+        return [.. listed.OrderBy(p => p.PublicKey, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Removes the provider and everything of it (config, destinations, link codes, contracts); false when it
+    /// was not enrolled in the database. A key enrolled by configuration stays enrolled until it leaves the list.
+    /// </summary>
+    public async Task<bool> UnenrolAsync(string providerPubkey, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM providers WHERE pubkey = @providerPubkey AND enrolled_at IS NOT NULL",
+            new { providerPubkey }, transaction, cancellationToken: cancellationToken)) > 0;
+        foreach (var sql in new[]
+        {
+            "DELETE FROM notification_configs WHERE provider_pubkey = @providerPubkey",
+            "DELETE FROM telegram_link_codes WHERE provider_pubkey = @providerPubkey",
+            "DELETE FROM contracts WHERE provider_pubkey = @providerPubkey",
+        })
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, new { providerPubkey }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await destinations.DeleteAllAsync(connection, transaction, providerPubkey, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>The portal the provider configured, or null.</summary>
+    public async Task<string?> GetPortalSlugAsync(string providerPubkey, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT chatwoot_portal_slug FROM notification_configs WHERE provider_pubkey = @providerPubkey",
+            new { providerPubkey }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>True when <paramref name="chatId"/> is the provider's configured Telegram chat and was proven in the chat.</summary>
+    public async Task<bool> IsProvenChatAsync(string providerPubkey, long chatId, CancellationToken cancellationToken)
+    {
+        var config = await GetConfigAsync(providerPubkey, cancellationToken);
+        return config?.TelegramChatId == chatId
+            && await destinations.IsProvenAsync(providerPubkey, NotificationChannel.Telegram, chatId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    private bool IsEnrolledByConfiguration(string providerPubkey) => ConfiguredKeys().Contains(providerPubkey, StringComparer.Ordinal);
+
+    private IEnumerable<string> ConfiguredKeys() => options.CurrentValue.EnrolledProviders.Select(k => k.Trim().ToLowerInvariant());
+
+    /// <summary>Enrols the key in the caller's transaction (a row created before enrolment existed is taken over); true when new.</summary>
+    private Task<bool> EnrolAsync(DbConnection connection, DbTransaction transaction, string providerPubkey, string by, CancellationToken cancellationToken) =>
+        EnrolCoreAsync(connection, transaction, providerPubkey, by, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+
+    private static async Task<bool> EnrolCoreAsync(DbConnection connection, DbTransaction transaction, string providerPubkey, string by, long now, CancellationToken cancellationToken)
+    {
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE providers SET enrolled_at = @now, enrolled_by = @by WHERE pubkey = @providerPubkey AND enrolled_at IS NULL",
+            new { providerPubkey, by, now }, transaction, cancellationToken: cancellationToken));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO providers (pubkey, created_at, enrolled_at, enrolled_by) VALUES (@providerPubkey, @now, @now, @by) ON CONFLICT (pubkey) DO NOTHING",
+            new { providerPubkey, by, now }, transaction, cancellationToken: cancellationToken));
+        return updated + inserted > 0;
+    }
+
     public async Task<NotificationConfig?> GetConfigAsync(string providerPubkey, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -29,8 +143,8 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
     }
 
     /// <summary>
-    /// Creates or replaces the provider's config, registering the provider on its first save. A
-    /// Telegram config without a chat id keeps the chat already configured, or else the chat the
+    /// Creates or replaces the (enrolled) provider's config, and records each destination it names, unproven
+    /// when new. A Telegram config without a chat id keeps the chat already configured, or else the chat the
     /// provider linked last; null when there is neither.
     /// </summary>
     public async Task<NotificationConfig?> SaveConfigAsync(
@@ -40,8 +154,6 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
         var now = time.GetUtcNow();
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await EnsureProviderAsync(connection, transaction, providerPubkey, now, cancellationToken);
-
         if (notifyVia == NotificationChannel.Telegram && telegramChatId is null)
         {
             telegramChatId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -73,24 +185,28 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
             {
                 providerPubkey,
                 portalSlug,
-                notifyVia = ChannelName(notifyVia),
+                notifyVia = notifyVia.Name(),
                 telegramChatId,
                 notifyPhone,
                 notifyEmail,
                 now = now.ToUnixTimeMilliseconds(),
             }, transaction, cancellationToken: cancellationToken));
         var saved = await GetConfigAsync(connection, transaction, providerPubkey, cancellationToken);
+        foreach (var (channel, address) in saved!.Destinations())
+        {
+            await destinations.AddAsync(connection, transaction, providerPubkey, channel, address, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return saved;
     }
 
-    /// <summary>Stores a one-time code that links a Telegram chat to the provider, registering the provider.</summary>
+    /// <summary>Stores a one-time code that links a Telegram chat to the (enrolled) provider.</summary>
     public async Task CreateTelegramLinkCodeAsync(string providerPubkey, string code, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await EnsureProviderAsync(connection, transaction, providerPubkey, now, cancellationToken);
         // Unused codes a day past their expiry are only clutter; redeemed ones stay, they record the linked chat.
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM telegram_link_codes WHERE used_at IS NULL AND expires_at < @before",
@@ -104,7 +220,7 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
 
     /// <summary>
     /// Redeems a link code from <c>/start {code}</c> in <paramref name="chatId"/>: the code is spent, and
-    /// the chat becomes the provider's Telegram chat (in the config when there is one, and for the next
+    /// the chat becomes the provider's Telegram chat, proven (in the config when there is one, and for the next
     /// Telegram config saved without a chat id). Redeeming again from the same chat answers Linked, so a
     /// redelivered Telegram update is harmless.
     /// </summary>
@@ -138,11 +254,13 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE notification_configs SET telegram_chat_id = @chatId, updated_at = @now WHERE provider_pubkey = @provider",
             new { chatId, now, provider }, transaction, cancellationToken: cancellationToken));
+        await destinations.MarkVerifiedAsync(connection, transaction, provider, NotificationChannel.Telegram,
+            chatId.ToString(CultureInfo.InvariantCulture), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(TelegramLinkOutcome.Linked, provider);
     }
 
-    /// <summary>Maps the contract to the provider; true when the mapping is new.</summary>
+    /// <summary>Maps the contract to the provider, enrolling the provider; true when the mapping is new.</summary>
     public async Task<(Contract Contract, bool Created)> SaveContractAsync(string contractId, string providerPubkey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -162,6 +280,7 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
                 new { contractId, providerPubkey, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
         }
 
+        await EnrolAsync(connection, transaction, providerPubkey, EnrolledByContract, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (new Contract(contractId, providerPubkey, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds())), !replaced);
     }
@@ -181,27 +300,6 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
             "SELECT provider_pubkey FROM contracts WHERE contract_id = @contractId", new { contractId }, cancellationToken: cancellationToken));
     }
 
-    public static string ChannelName(NotificationChannel channel) => channel switch
-    {
-        NotificationChannel.Telegram => "telegram",
-        NotificationChannel.Sms => "sms",
-        NotificationChannel.Email => "email",
-        _ => throw new ArgumentOutOfRangeException(nameof(channel)),
-    };
-
-    public static NotificationChannel? ParseChannel(string? name) => name switch
-    {
-        "telegram" => NotificationChannel.Telegram,
-        "sms" => NotificationChannel.Sms,
-        "email" => NotificationChannel.Email,
-        _ => null,
-    };
-
-    private static async Task EnsureProviderAsync(DbConnection connection, DbTransaction transaction, string providerPubkey, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO providers (pubkey, created_at) VALUES (@providerPubkey, @now) ON CONFLICT (pubkey) DO NOTHING",
-            new { providerPubkey, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
-
     private static async Task<NotificationConfig?> GetConfigAsync(DbConnection connection, DbTransaction? transaction, string providerPubkey, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<ConfigRow>(new CommandDefinition(
@@ -214,7 +312,7 @@ public sealed class ProviderStore(SqlDialect dialect, TimeProvider time)
         return row is null
             ? null
             : new NotificationConfig(row.ProviderPubkey, row.ChatwootPortalSlug,
-                ParseChannel(row.NotifyVia) ?? throw new InvalidOperationException($"Stored notify_via '{row.NotifyVia}' is not a channel."),
+                NotificationChannels.Parse(row.NotifyVia) ?? throw new InvalidOperationException($"Stored notify_via '{row.NotifyVia}' is not a channel."),
                 row.TelegramChatId, row.NotifyPhone, row.NotifyEmail, DateTimeOffset.FromUnixTimeMilliseconds(row.UpdatedAt));
     }
 

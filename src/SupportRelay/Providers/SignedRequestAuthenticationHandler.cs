@@ -18,6 +18,7 @@ public sealed partial class SignedRequestAuthenticationHandler(
     UrlEncoder encoder,
     IOptions<ProviderApiOptions> apiOptions,
     NonceStore nonces,
+    ProviderStore providers,
     TimeProvider time,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<SignedRequestAuthenticationOptions>(options, loggerFactory, encoder)
@@ -68,8 +69,16 @@ public sealed partial class SignedRequestAuthenticationHandler(
             return Fail(failure);
         }
 
-        // Only a correctly signed request may spend database work, so strangers cannot fill the nonce table.
-        if (!await nonces.TryRememberAsync(verified!.PublicKey, verified.Nonce, verified.Timestamp + window, Context.RequestAborted))
+        // Only the operator makes a key a provider: an unknown key is refused before anything is stored for it.
+        if (!await providers.IsEnrolledAsync(verified!.PublicKey, Context.RequestAborted))
+        {
+            return Fail(new SignatureFailure(StatusCodes.Status403Forbidden, "not-enrolled", "Provider not enrolled",
+                "This key is not a provider of this SupportRelay: the operator enrols providers (a contract mapped to the key, "
+                + "PUT /api/v1/admin/providers/{publicKey}, or ProviderApi:EnrolledProviders). Nothing was stored."));
+        }
+
+        // Only a correctly signed request of a provider may spend database writes, so strangers cannot fill the nonce table.
+        if (!await nonces.TryRememberAsync(verified.PublicKey, verified.Nonce, verified.Timestamp + window, Context.RequestAborted))
         {
             return Fail(new SignatureFailure(StatusCodes.Status401Unauthorized, "replayed-nonce", "Replayed nonce",
                 $"{RequestSignature.NonceHeader} {verified.Nonce} was already used by this key; sign each request with a new UUID."));

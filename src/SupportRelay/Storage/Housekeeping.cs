@@ -80,6 +80,9 @@ public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, 
             ("DELETE FROM bot_decisions WHERE created_at < @before", Before(settings.Decisions)),
             ("DELETE FROM telegram_message_links WHERE created_at < @before", Before(settings.TelegramLinks)),
             ("DELETE FROM conversation_episodes WHERE status <> 'open' AND updated_at < @before", Before(settings.ClosedEpisodes)),
+            // The longest cap counts one day back.
+            ("DELETE FROM message_log WHERE created_at < @before", Before(TimeSpan.FromDays(2))),
+            ("DELETE FROM health_probes WHERE probed_at < @before", Before(TimeSpan.FromDays(1))),
         })
         {
             deleted += await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: cancellationToken));

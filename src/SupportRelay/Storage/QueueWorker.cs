@@ -11,11 +11,16 @@ public abstract record WorkOutcome
 
     public static WorkOutcome Fail(string error) => new FailOutcome(error);
 
+    /// <summary>Not tried at all (a circuit breaker is open): due again after <paramref name="after"/>, and the attempt does not count.</summary>
+    public static WorkOutcome Postpone(string error, TimeSpan after) => new PostponeOutcome(error, after);
+
     public sealed record DoneOutcome : WorkOutcome;
 
     public sealed record RetryOutcome(string Error, TimeSpan? After) : WorkOutcome;
 
     public sealed record FailOutcome(string Error) : WorkOutcome;
+
+    public sealed record PostponeOutcome(string Error, TimeSpan After) : WorkOutcome;
 }
 
 /// <summary>Settings shared by the inbox and outbox workers (section <c>Workers</c>).</summary>
@@ -167,9 +172,12 @@ public abstract partial class QueueWorker(
                 case WorkOutcome.DoneOutcome:
                     await queue.CompleteAsync(table, item.Id, token);
                     break;
+                case WorkOutcome.PostponeOutcome postpone:
+                    await queue.RetryAsync(table, item.Id, time.GetUtcNow() + postpone.After, postpone.Error, countAttempt: false, token);
+                    break;
                 case WorkOutcome.RetryOutcome retry when item.Attempts < settings.MaxAttempts:
                     var delay = retry.After ?? Backoff(item.Attempts, settings);
-                    await queue.RetryAsync(table, item.Id, time.GetUtcNow() + delay, retry.Error, token);
+                    await queue.RetryAsync(table, item.Id, time.GetUtcNow() + delay, retry.Error, countAttempt: true, token);
                     break;
                 case WorkOutcome.RetryOutcome retry:
                     LogGaveUp(logger, table, item.Id, item.Kind, item.Attempts, retry.Error);

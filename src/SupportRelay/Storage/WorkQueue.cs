@@ -78,13 +78,16 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
         await CompleteAsync(table, id, connection, null, cancellationToken);
     }
 
-    /// <summary>Releases the item to be tried again at <paramref name="notBefore"/>.</summary>
-    public async Task RetryAsync(WorkTable table, long id, DateTimeOffset notBefore, string error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the item to be tried again at <paramref name="notBefore"/>; without <paramref name="countAttempt"/>
+    /// the claim's attempt is given back (nothing was tried).
+    /// </summary>
+    public async Task RetryAsync(WorkTable table, long id, DateTimeOffset notBefore, string error, bool countAttempt, CancellationToken cancellationToken)
     {
         var (name, _, _) = Columns(table);
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE {name} SET next_attempt_at = @at, last_error = @error, locked_by = NULL, locked_until = NULL WHERE id = @id",
+            $"UPDATE {name} SET next_attempt_at = @at, last_error = @error, locked_by = NULL, locked_until = NULL{(countAttempt ? "" : ", attempts = attempts - 1")} WHERE id = @id",
             new { id, at = notBefore.ToUnixTimeMilliseconds(), error = Truncate(error) }, cancellationToken: cancellationToken));
     }
 
@@ -135,6 +138,15 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
         await using var connection = await dialect.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM {name} WHERE state = 'pending'", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>How many outbox items of <paramref name="kind"/> for <paramref name="orderingKey"/> were created since <paramref name="since"/>, whatever their state.</summary>
+    public async Task<long> CountRecentAsync(string kind, string orderingKey, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM outbox WHERE kind = @kind AND ordering_key = @orderingKey AND created_at >= @since",
+            new { kind, orderingKey, since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>How many items each queue holds, by state and kind.</summary>
@@ -208,10 +220,10 @@ public sealed class WorkQueue(SqlDialect dialect, TimeProvider time, IOptions<Da
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO outbox (kind, dedup_key, ordering_key, payload, created_at, state, next_attempt_at)
-            VALUES (@Kind, @DedupKey, @OrderingKey, @Payload, @now, 'pending', @now)
+            VALUES (@Kind, @DedupKey, @OrderingKey, @Payload, @now, 'pending', @due)
             ON CONFLICT (dedup_key) DO NOTHING
             """,
-            new { message.Kind, message.DedupKey, message.OrderingKey, message.Payload, now }, transaction,
+            new { message.Kind, message.DedupKey, message.OrderingKey, message.Payload, now, due = message.NotBefore?.ToUnixTimeMilliseconds() ?? now }, transaction,
             cancellationToken: cancellationToken));
         return inserted > 0;
     }
@@ -232,8 +244,8 @@ public sealed record QueueCount(WorkTable Queue, string State, string Kind, long
 /// <summary>An item that failed for good, as an operator reviews it before retrying it.</summary>
 public sealed record FailedWork(WorkTable Queue, long Id, string Kind, long Attempts, string? LastError, DateTimeOffset CreatedAt);
 
-/// <summary>A delivery to add to the outbox; <see cref="DedupKey"/> makes adding it idempotent.</summary>
-public sealed record OutboxMessage(string Kind, string DedupKey, string? OrderingKey, string Payload);
+/// <summary>A delivery to add to the outbox, due at once or at <see cref="NotBefore"/>; <see cref="DedupKey"/> makes adding it idempotent.</summary>
+public sealed record OutboxMessage(string Kind, string DedupKey, string? OrderingKey, string Payload, DateTimeOffset? NotBefore = null);
 
 /// <summary>This process's name in leases, so a replica can tell its claims from another's.</summary>
 public sealed class ReplicaIdentity

@@ -129,7 +129,7 @@ public sealed partial class TelegramCallbackDelivery(ChatwootClient chatwoot, Te
     protected override async Task<WorkOutcome> DeliverAsync(WorkItem item, TelegramCallbackJob job, CancellationToken cancellationToken)
     {
         var conversation = job.ConversationId.ToString(CultureInfo.InvariantCulture);
-        if (item.Progress == 0)
+        if (item.Progress == 0 && job.Status != TelegramCallbackJob.NoStatus)
         {
             try
             {
@@ -154,7 +154,8 @@ public sealed partial class TelegramCallbackDelivery(ChatwootClient chatwoot, Te
             }
         }
 
-        var done = job.Status == "resolved" ? $"✅ Conversation #{conversation} resolved." : $"🤖 Conversation #{conversation} handed back to the bot.";
+        var done = job.Answer
+            ?? (job.Status == "resolved" ? $"✅ Conversation #{conversation} resolved." : $"🤖 Conversation #{conversation} handed back to the bot.");
         await QuietlyAsync(() => telegram.AnswerCallbackQueryAsync(job.CallbackQueryId, done, cancellationToken), job.ChatId);
         await QuietlyAsync(() => telegram.RemoveButtonsAsync(job.ChatId, job.MessageId, cancellationToken), job.ChatId);
         try

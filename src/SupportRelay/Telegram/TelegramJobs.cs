@@ -29,10 +29,17 @@ public sealed record TelegramReplyJob(ChatwootMessageJob Message, long ChatId, i
         JsonSerializer.Deserialize(json, TelegramJsonContext.Default.TelegramReplyJob) ?? throw new JsonException("Empty job.");
 }
 
-/// <summary>A notification button pressed: set the conversation's status, then answer the button and confirm.</summary>
-public sealed record TelegramCallbackJob(string CallbackQueryId, long ChatId, int MessageId, long AccountId, long ConversationId, string Status)
+/// <summary>
+/// A button pressed: set the conversation's status (unless <see cref="Status"/> is <see cref="NoStatus"/>), then
+/// answer the button, remove the buttons and confirm in the chat (with <see cref="Answer"/> when given).
+/// </summary>
+public sealed record TelegramCallbackJob(string CallbackQueryId, long ChatId, int MessageId, long AccountId, long ConversationId, string Status,
+    string? Answer = null)
 {
     public const string Kind = "telegram.callback";
+
+    /// <summary>A button that changes no conversation ("Link this chat"): only the answer is sent.</summary>
+    public const string NoStatus = "";
 
     public string ToJson() => JsonSerializer.Serialize(this, TelegramJsonContext.Default.TelegramCallbackJob);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using SupportRelay.Notifications;
+using SupportRelay.Providers;
 using SupportRelay.Storage;
 
 namespace SupportRelay.Telegram;
@@ -30,8 +31,22 @@ public enum ChatPermission
 /// Routes Telegram replies and buttons: by (chat id, message id), never the message id alone (it is
 /// unique per chat only), and only for the provider who owns the conversation, from their linked chat.
 /// </summary>
-public sealed class TelegramLinkStore(SqlDialect dialect)
+public sealed class TelegramLinkStore(SqlDialect dialect, ProviderStore providers, TimeProvider time)
 {
+    /// <summary>Records that a notification about the conversation was sent as this message of this chat.</summary>
+    public async Task RecordAsync(TelegramMessageLink link, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO telegram_message_links (chat_id, message_id, account_id, conversation_id, provider_pubkey, created_at)
+            VALUES (@ChatId, @MessageId, @AccountId, @ConversationId, @ProviderPubkey, @now)
+            ON CONFLICT (chat_id, message_id) DO NOTHING
+            """,
+            new { link.ChatId, link.MessageId, link.AccountId, link.ConversationId, link.ProviderPubkey, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<(ChatPermission Permission, TelegramMessageLink? Link)> CheckAsync(long chatId, long messageId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -49,12 +64,10 @@ public sealed class TelegramLinkStore(SqlDialect dialect)
         return (await PermissionAsync(connection, link, cancellationToken), link);
     }
 
-    private static async Task<ChatPermission> PermissionAsync(DbConnection connection, TelegramMessageLink link, CancellationToken cancellationToken)
+    private async Task<ChatPermission> PermissionAsync(DbConnection connection, TelegramMessageLink link, CancellationToken cancellationToken)
     {
-        var linkedChat = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT telegram_chat_id FROM notification_configs WHERE provider_pubkey = @ProviderPubkey",
-            new { link.ProviderPubkey }, cancellationToken: cancellationToken));
-        if (linkedChat != link.ChatId)
+        // The provider's configured chat, proven in the chat: a chat another provider merely named is not theirs.
+        if (!await providers.IsProvenChatAsync(link.ProviderPubkey, link.ChatId, cancellationToken))
         {
             return ChatPermission.ChatNotLinked;
         }

@@ -37,5 +37,12 @@ public sealed class TelegramOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxWebhookBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Answers per hour to a chat no provider has linked (hints, refusals, unknown codes); past it the bot is
+    /// silent there. A chat that gets linked is always told so.
+    /// </summary>
+    [Range(0, 1000)]
+    public int UnlinkedChatAnswersPerHour { get; set; } = 3;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BotToken);
 }

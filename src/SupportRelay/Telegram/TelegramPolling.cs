@@ -57,7 +57,7 @@ public sealed partial class TelegramPolling(
             {
                 return;
             }
-            catch (Exception ex) when (ex is TelegramException or System.Data.Common.DbException or JsonException)
+            catch (Exception ex) when (ex is TelegramException or IntakeUnavailableException or JsonException)
             {
                 failures++;
                 // 409: a webhook is set (or another poller runs); remove the webhook again next time.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
 using SupportRelay.Inbox;
 using SupportRelay.Notifications;
@@ -19,15 +20,16 @@ namespace SupportRelay.Telegram;
 /// </summary>
 public sealed partial class TelegramUpdateHandler(
     ProviderStore providers,
+    DestinationStore destinations,
     TelegramLinkStore links,
     WorkQueue queue,
     WorkSignal signal,
     SqlDialect dialect,
     TimeProvider time,
+    IOptionsMonitor<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> logger) : IInboxHandler
 {
     public const string EventType = "telegram.update";
-    public const string NotePrefix = "note:";
 
     public bool Handles(string eventType) => eventType == EventType;
 
@@ -79,12 +81,13 @@ public sealed partial class TelegramUpdateHandler(
 
         if (text is not null && (text == "/start" || text.StartsWith("/start ", StringComparison.Ordinal) || text.StartsWith("/start@", StringComparison.Ordinal)))
         {
-            return [Answer(await StartAsync(chatId, text, cancellationToken))];
+            var (answer, linked) = await StartAsync(chatId, text, cancellationToken);
+            return linked || await MayAnswerAsync(chatId, cancellationToken) ? [Answer(answer)] : [];
         }
 
         if (message.ReplyToMessage is not { } repliedTo)
         {
-            return [Answer(text is null
+            return !await MayAnswerAsync(chatId, cancellationToken) ? [] : [Answer(text is null
                 ? "To pass a photo or a file on to a customer, send it as a reply to their notification."
                 : "To answer a customer, reply to their notification (swipe left on it, or choose Reply). Start the reply with \"note:\" to leave a private note for your team instead.")];
         }
@@ -93,7 +96,7 @@ public sealed partial class TelegramUpdateHandler(
         if (permission != ChatPermission.Allowed)
         {
             LogRefused(chatId, repliedTo.Id, permission);
-            return [Answer(Refusal(permission))];
+            return await MayAnswerAsync(chatId, cancellationToken) ? [Answer(Refusal(permission))] : [];
         }
 
         var attached = FileOf(message);
@@ -109,8 +112,9 @@ public sealed partial class TelegramUpdateHandler(
             return [Answer("Only text, photos and files can be passed on to the customer, not stickers, voice or video messages.")];
         }
 
-        var isNote = body.StartsWith(NotePrefix, StringComparison.OrdinalIgnoreCase);
-        var content = isNote ? body[NotePrefix.Length..].Trim() : body;
+        var note = NotePrefix().Match(body);
+        var isNote = note.Success;
+        var content = isNote ? body[note.Length..].Trim() : body;
         if (content.Length == 0 && attached is null)
         {
             return [Answer("The note is empty: write it after \"note:\".")];
@@ -137,32 +141,55 @@ public sealed partial class TelegramUpdateHandler(
         return clean.Length == 0 ? "file" : clean.Length <= 200 ? clean : clean[^200..];
     }
 
-    private async Task<string> StartAsync(long chatId, string text, CancellationToken cancellationToken)
+    /// <summary>What <c>/start</c> answers, and whether it linked the chat (a link is always confirmed, whatever the throttle).</summary>
+    private async Task<(string Answer, bool Linked)> StartAsync(long chatId, string text, CancellationToken cancellationToken)
     {
         var chat = chatId.ToString(CultureInfo.InvariantCulture);
         var parts = text.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length < 2)
         {
-            return $"Hello! This chat's id is {chat}.\nTo receive your customers' handoffs here, create a link code with the provider API "
+            return ($"Hello! This chat's id is {chat}.\nTo receive your customers' handoffs here, create a link code with the provider API "
                 + "(POST /api/v1/providers/me/telegram-link, or the command line: provider telegram-link) and open the link it gives you, "
-                + $"or set telegramChatId to {chat} in your notification config.";
+                + $"or set telegramChatId to {chat} in your notification config and press \"Link this chat\" on the message the bot then posts here.", false);
         }
 
         var code = parts[1];
         if (code.Length > 64 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
         {
-            return "This link code is not valid. Create a new link with the provider API and open it.";
+            return ("This link code is not valid. Create a new link with the provider API and open it.", false);
         }
 
         var result = await providers.LinkTelegramChatAsync(code, chatId, cancellationToken);
         LogLink(chatId, result.Outcome);
         return result.Outcome switch
         {
-            TelegramLinkOutcome.Linked => "Linked. Handoffs of your customers' conversations will be notified in this chat (when your notification config says telegram). Reply to a notification to answer the customer.",
-            TelegramLinkOutcome.Expired => "This link has expired. Create a new one with the provider API and open it within its lifetime.",
-            TelegramLinkOutcome.AlreadyUsed => "This link was already used by another chat. Create a new one to link this chat.",
-            _ => "This link code is unknown. Create a new link with the provider API and open it.",
+            TelegramLinkOutcome.Linked => ("Linked. Handoffs of your customers' conversations will be notified in this chat (when your notification config says telegram). Reply to a notification to answer the customer.", true),
+            TelegramLinkOutcome.Expired => ("This link has expired. Create a new one with the provider API and open it within its lifetime.", false),
+            TelegramLinkOutcome.AlreadyUsed => ("This link was already used by another chat. Create a new one to link this chat.", false),
+            _ => ("This link code is unknown. Create a new link with the provider API and open it.", false),
         };
+    }
+
+    /// <summary>
+    /// A chat that no provider proved gets a few answers an hour (<c>Telegram:UnlinkedChatAnswersPerHour</c>), then
+    /// silence: anyone can write to a bot, and each answer costs a call within Telegram's limits.
+    /// </summary>
+    private async Task<bool> MayAnswerAsync(long chatId, CancellationToken cancellationToken) =>
+        await destinations.IsProvenAnywhereAsync(NotificationChannel.Telegram, chatId.ToString(CultureInfo.InvariantCulture), cancellationToken)
+        || await queue.CountRecentAsync(TelegramMessageJob.Kind, $"telegram:{chatId.ToString(CultureInfo.InvariantCulture)}",
+            time.GetUtcNow().AddHours(-1), cancellationToken) < options.CurrentValue.UnlinkedChatAnswersPerHour;
+
+    /// <summary>"Link this chat" pressed on a confirmation the bot posted in this chat: the chat becomes the provider's.</summary>
+    private async Task<List<OutboxMessage>> OnLinkButtonAsync(int updateId, CallbackQuery query, Message message, string token, CancellationToken cancellationToken)
+    {
+        var chatId = message.Chat.Id;
+        var linked = await destinations.RedeemLinkAsync(token, NotificationChannel.Telegram, chatId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        LogLinkButton(chatId, linked is not null);
+        var answer = linked is null
+            ? "This confirmation has expired or was used already. Ask for a new one by saving the notification config again."
+            : $"Linked. Handoffs of provider {Notifications.VerificationDelivery.ShortKey(linked.ProviderPubkey)} will be notified in this chat. Reply to a notification to answer the customer.";
+        return [new OutboxMessage(TelegramCallbackJob.Kind, $"telegram-callback:{query.Id}", $"telegram:{chatId}",
+            new TelegramCallbackJob(query.Id, chatId, message.Id, 0, 0, TelegramCallbackJob.NoStatus, answer).ToJson())];
     }
 
     private async Task<List<OutboxMessage>> OnCallbackAsync(int updateId, CallbackQuery query, CancellationToken cancellationToken)
@@ -173,6 +200,11 @@ public sealed partial class TelegramUpdateHandler(
         }
 
         var chatId = message.Chat.Id;
+        if (query.Data is { } data && data.StartsWith(Notifications.VerificationJob.LinkButtonPrefix, StringComparison.Ordinal))
+        {
+            return await OnLinkButtonAsync(updateId, query, message, data[Notifications.VerificationJob.LinkButtonPrefix.Length..], cancellationToken);
+        }
+
         var status = query.Data switch
         {
             TelegramNotificationChannel.ResolveData => "resolved",
@@ -200,8 +232,15 @@ public sealed partial class TelegramUpdateHandler(
         _ => "This action is not possible.",
     };
 
+    /// <summary>A private note: "note:" and its variants ("Note :", "note -", "NOTE—"), as people type them.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*note\s*(?:[:：]|[-–—](?=\s|$))\s*", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex NotePrefix();
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: link attempt {Outcome}")]
     private partial void LogLink(long chatId, TelegramLinkOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: \"Link this chat\" pressed (linked: {Linked})")]
+    private partial void LogLinkButton(long chatId, bool linked);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: action on message {MessageId} refused ({Permission})")]
     private partial void LogRefused(long chatId, long messageId, ChatPermission permission);
@@ -209,3 +248,4 @@ public sealed partial class TelegramUpdateHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId}: reply queued for conversation {AccountId}/{ConversationId} (private note: {IsNote})")]
     private partial void LogReply(long chatId, long accountId, long conversationId, bool isNote);
 }
+

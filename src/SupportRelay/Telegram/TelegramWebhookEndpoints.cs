@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,7 +41,7 @@ public static class TelegramWebhookEndpoints
             return Problem(StatusCodes.Status401Unauthorized, "Webhook secret not configured", "Telegram:WebhookSecret is not set, so every update is refused.");
         }
 
-        if (!SecretMatches(request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
+        if (!SecretComparison.Matches(request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
         {
             metrics.WebhookRejected(Source, "bad_secret");
             return Problem(StatusCodes.Status401Unauthorized, "Bad secret token", $"{SecretHeader} is missing or wrong.");
@@ -76,16 +75,22 @@ public static class TelegramWebhookEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {ex.Message}");
         }
 
-        var stored = await inbox.StoreAsync(Source, updateId.ToString(CultureInfo.InvariantCulture), TelegramUpdateHandler.EventType,
-            chatId is null ? null : $"telegram:{chatId.Value.ToString(CultureInfo.InvariantCulture)}", Encoding.UTF8.GetString(body), cancellationToken);
+        bool stored;
+        try
+        {
+            stored = await inbox.StoreAsync(Source, updateId.ToString(CultureInfo.InvariantCulture), TelegramUpdateHandler.EventType,
+                chatId is null ? null : $"telegram:{chatId.Value.ToString(CultureInfo.InvariantCulture)}", Encoding.UTF8.GetString(body), cancellationToken);
+        }
+        catch (IntakeUnavailableException)
+        {
+            // Telegram retries any answer but 200.
+            metrics.WebhookRejected(Source, "storage_unavailable");
+            return ChatwootWebhookEndpoints.StorageUnavailable(request.HttpContext);
+        }
+
         metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");
         return TypedResults.Ok(new WebhookAccepted(stored ? "accepted" : "duplicate"));
     }
-
-    /// <summary>Constant-time comparison of hashes, so neither the content nor the length of the secret leaks.</summary>
-    public static bool SecretMatches(string? given, string expected) =>
-        !string.IsNullOrEmpty(given)
-        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     /// <summary>The chat of a message or of a button's message: updates of one chat are handled in order.</summary>
     public static long? ChatIdOf(JsonElement update)

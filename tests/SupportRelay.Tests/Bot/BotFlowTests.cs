@@ -437,13 +437,16 @@ public abstract class BotFlowTests(DatabaseKind database)
     }
 
     [Theory]
-    [InlineData("true", "acme-restart")]
-    [InlineData("false", "restart-vm")]
-    public async Task The_provider_pubkey_attribute_is_trusted_only_when_the_operator_says_so(string trust, string expectedArticle)
+    [InlineData("true", true, "acme-restart")]
+    [InlineData("true", false, "restart-vm")]
+    [InlineData("false", true, "restart-vm")]
+    [InlineData(null, true, "restart-vm")]
+    public async Task The_provider_pubkey_attribute_is_trusted_only_when_the_operator_says_so_and_only_for_an_enrolled_provider(string? trust, bool enrolled, string expectedArticle)
     {
-        await using var s = await Start(new Dictionary<string, string?> { ["Bot:TrustProviderPubkeyAttribute"] = trust });
+        await using var s = await Start(trust is null ? null : new Dictionary<string, string?> { ["Bot:TrustProviderPubkeyAttribute"] = trust });
         var pubkey = new string('b', 64);
         await s.QueryAsync<long>($"INSERT INTO notification_configs (provider_pubkey, chatwoot_portal_slug, notify_via, updated_at) VALUES ('{pubkey}', 'acme', 'email', 0) RETURNING 1");
+        await s.QueryAsync<long>($"INSERT INTO providers (pubkey, created_at, enrolled_at) VALUES ('{pubkey}', 0, {(enrolled ? "0" : "NULL")}) RETURNING 1");
         ChatwootScenario.ServeArticles(s.Chatwoot, "acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
 
         await s.SendAsync(s.Message("How do I restart my virtual machine?", customAttributes: new JsonObject { ["provider_pubkey"] = pubkey }));

@@ -69,6 +69,8 @@ public sealed class NotificationScenario : IAsyncDisposable
             ["Smtp:Timeout"] = "00:00:05",
             ["Bot:DefaultProviderPubkey"] = Provider,
             ["Chatwoot:PublicUrl"] = "https://chat.example.com",
+            // Only the cap's own tests meet it.
+            ["Notifications:MaxHandoffsPerProviderPerHour"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -101,12 +103,16 @@ public sealed class NotificationScenario : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the provider's notification config straight into the database.</summary>
-    public async Task ConfigureProviderAsync(string via, long? chatId = ProviderChat, string? phone = null, string? email = null, string provider = Provider)
+    /// <summary>
+    /// Writes the provider's notification config straight into the database, the provider enrolled and (unless
+    /// <paramref name="proven"/> is false) every destination proven, as codes and chat confirmations would.
+    /// </summary>
+    public async Task ConfigureProviderAsync(string via, long? chatId = ProviderChat, string? phone = null, string? email = null, string provider = Provider,
+        bool proven = true)
     {
         await Chatwoot.QueryAsync<long>(
             """
-            INSERT INTO providers (pubkey, created_at) VALUES (@provider, 0) ON CONFLICT (pubkey) DO NOTHING;
+            INSERT INTO providers (pubkey, created_at, enrolled_at, enrolled_by) VALUES (@provider, 0, 0, 'admin') ON CONFLICT (pubkey) DO NOTHING;
             INSERT INTO notification_configs (provider_pubkey, notify_via, telegram_chat_id, notify_phone, notify_email, updated_at)
             VALUES (@provider, @via, @chatId, @phone, @email, 0)
             ON CONFLICT (provider_pubkey) DO UPDATE SET notify_via = excluded.notify_via, telegram_chat_id = excluded.telegram_chat_id,
@@ -114,7 +120,36 @@ public sealed class NotificationScenario : IAsyncDisposable
             SELECT 1
             """,
             new { provider, via, chatId, phone, email });
+        if (!proven)
+        {
+            return;
+        }
+
+        foreach (var (channel, address) in new[] { ("telegram", chatId?.ToString(CultureInfo.InvariantCulture)), ("sms", phone), ("email", email) })
+        {
+            if (address is not null)
+            {
+                await Chatwoot.QueryAsync<long>(
+                    """
+                    INSERT INTO provider_destinations (provider_pubkey, channel, address, created_at, verified_at) VALUES (@provider, @channel, @address, 0, 0)
+                    ON CONFLICT (provider_pubkey, channel, address) DO UPDATE SET verified_at = 0;
+                    SELECT 1
+                    """,
+                    new { provider, channel, address });
+            }
+        }
     }
+
+    /// <summary>The operator maps a contract to the provider (as the admin API does).</summary>
+    public Task MapContractAsync(string contractId, string provider = Provider) =>
+        Chatwoot.QueryAsync<long>(
+            """
+            INSERT INTO contracts (contract_id, provider_pubkey, updated_at) VALUES (@contractId, @provider, 0)
+            ON CONFLICT (contract_id) DO UPDATE SET provider_pubkey = excluded.provider_pubkey;
+            INSERT INTO providers (pubkey, created_at, enrolled_at, enrolled_by) VALUES (@provider, 0, 0, 'contract') ON CONFLICT (pubkey) DO NOTHING;
+            SELECT 1
+            """,
+            new { contractId, provider });
 
     /// <summary>A conversation event as an account webhook sends it.</summary>
     public static JsonObject StatusChange(long conversationId, string current, string previous, string eventType = "conversation_status_changed",

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SupportRelay.Notifications;
 using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Notifications;
@@ -17,6 +19,7 @@ public abstract class NotificationFlowTests(DatabaseKind database)
     {
         await using var s = await Start();
         await s.ConfigureProviderAsync("telegram");
+        await s.MapContractAsync("C-77");
         await s.CustomerSaysAsync(42, "My VM <prod> & database are down", "Still down after restart");
 
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending", customAttributes: new JsonObject { ["contract_id"] = "C-77" }));
@@ -263,11 +266,10 @@ public abstract class NotificationFlowTests(DatabaseKind database)
     {
         await using var s = await Start();
         await s.ConfigureProviderAsync("telegram");
-        var sender = s.Chatwoot.App.Services.GetService(typeof(SupportRelay.Providers.INotificationSender)) as SupportRelay.Providers.INotificationSender;
-        var config = new SupportRelay.Providers.NotificationConfig(NotificationScenario.Provider, null, SupportRelay.Providers.NotificationChannel.Telegram,
-            NotificationScenario.ProviderChat, null, null, DateTimeOffset.UtcNow);
+        var dispatcher = s.Chatwoot.App.Services.GetRequiredService<NotificationDispatcher>();
 
-        var result = await sender!.SendAsync(config, new SupportRelay.Providers.NotificationContent("Test", "A <test>"), Ct);
+        var result = await dispatcher.SendAsync(NotificationScenario.Provider, SupportRelay.Providers.NotificationChannel.Telegram,
+            NotificationScenario.ProviderChat.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotificationContent("Test", "A <test>"), Ct);
 
         Assert.True(result.Accepted, result.Error);
         var text = s.Sent().Single().Json.GetProperty("text").GetString()!;

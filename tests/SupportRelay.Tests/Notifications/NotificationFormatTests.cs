@@ -21,7 +21,7 @@ public sealed class NotificationFormatTests
     {
         var text = string.Concat(Enumerable.Repeat("<&> 🚀 ", 2000));
 
-        var html = TelegramNotificationChannel.Format(new NotificationContent("Conversation #1 needs a person", text, Link, 7, 1), forConversation: true);
+        var html = TelegramNotificationChannel.Format(new NotificationContent("Conversation #1 needs a person", text, Link, 7, 1));
 
         Assert.True(html.Length <= 4096, $"{html.Length}");
         Assert.True(html.Length > 3800, $"the text was cut too short: {html.Length}");
@@ -72,7 +72,7 @@ public sealed class NotificationFormatTests
     [InlineData("", "secret_1", false)]
     [InlineData(null, "secret_1", false)]
     public void The_webhook_secret_is_compared_exactly(string? given, string expected, bool matches) =>
-        Assert.Equal(matches, TelegramWebhookEndpoints.SecretMatches(given, expected));
+        Assert.Equal(matches, SupportRelay.Text.SecretComparison.Matches(given, expected));
 
     [Fact]
     public void An_email_is_plain_text_with_the_link()

@@ -27,7 +27,8 @@ public sealed class NotificationSummaryTests
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
 
-        Assert.Contains("Summary: The customer's VM is down since this morning", text, StringComparison.Ordinal);
+        Assert.Contains("The customer's VM is down since this morning", text, StringComparison.Ordinal);
+        Assert.Contains("Summary written by the bot from the customer", text, StringComparison.Ordinal);
         Assert.DoesNotContain("The customer wrote", text, StringComparison.Ordinal);
         var prompt = ModelCalls(s).Single().Body;
         Assert.Contains("My VM prod-7 is down", prompt, StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public sealed class NotificationSummaryTests
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
 
-        Assert.Contains("The customer wrote:", text, StringComparison.Ordinal);
+        Assert.Contains("The customer wrote (their words, not checked):", text, StringComparison.Ordinal);
         Assert.Contains("Where is my invoice for March?", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Summary:", text, StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the notification waited for the slow model");
@@ -65,7 +66,7 @@ public sealed class NotificationSummaryTests
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
 
-        Assert.Contains("The customer wrote:", text, StringComparison.Ordinal);
+        Assert.Contains("The customer wrote (their words, not checked):", text, StringComparison.Ordinal);
         Assert.Contains("Mon site &lt;b&gt;ne répond plus&lt;/b&gt; 🙁", text, StringComparison.Ordinal);
         Assert.NotEmpty(ModelCalls(s));
         await s.Chatwoot.WaitIdleAsync();
@@ -83,7 +84,7 @@ public sealed class NotificationSummaryTests
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
 
-        Assert.Contains("The customer wrote:", text, StringComparison.Ordinal);
+        Assert.Contains("The customer wrote (their words, not checked):", text, StringComparison.Ordinal);
         Assert.Contains("Backups are missing", text, StringComparison.Ordinal);
     }
 
@@ -106,7 +107,7 @@ public sealed class NotificationSummaryTests
         var texts = s.Notifications().Select(r => r.Json.GetProperty("text").GetString()).ToList();
         Assert.Equal(2, texts.Count);
         Assert.Equal(texts[0], texts[1]);
-        Assert.Contains("Summary: The customer's VM is down", texts[1], StringComparison.Ordinal);
+        Assert.Contains("The customer's VM is down", texts[1], StringComparison.Ordinal);
         Assert.Single(ModelCalls(s));
         Assert.Equal("sent", (await s.Chatwoot.QueryAsync<string>("SELECT state FROM outbox WHERE kind = 'notification.handoff'")).Single());
     }
@@ -124,7 +125,7 @@ public sealed class NotificationSummaryTests
         var mail = (await s.Smtp.WaitForAsync(1)).Single();
         await s.Chatwoot.WaitIdleAsync();
 
-        Assert.Contains("Summary: " + ModelSummary, mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("> " + ModelSummary, mail.TextBody, StringComparison.Ordinal);
         Assert.Single(ModelCalls(s));
     }
 }

@@ -101,6 +101,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
     {
         await using var s = await Start(interval: "00:00:01");
         await s.ConfigureProviderAsync("telegram");
+        await s.MapContractAsync("C-77");
         await s.CustomerSaysAsync(42, "My VM is down");
         // The agent opened the conversation in Chatwoot; its conversation_status_changed never arrived.
         ServeOpen(s, [Listed(42, DateTimeOffset.UtcNow, new JsonObject { ["contract_id"] = "C-77" })]);

@@ -73,7 +73,7 @@ public abstract class AdminContractsTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock, new Dictionary<string, string?> { ["Admin:ApiToken"] = AdminToken });
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).SendAsync(Put("c-1", $$"""{"providerPubkey":"{{Key}}"}""", null), Ct);
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).SendAsync(Put("c-1", $$"""{"providerPubkey":"{{Key}}"}""", null), Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }

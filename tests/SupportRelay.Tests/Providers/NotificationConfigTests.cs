@@ -20,10 +20,10 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var signer = RequestSigner.Generate(clock);
-        var client = app.SignedClient(signer);
+        var client = app.EnrolledClient(signer);
 
         var put = await client.PutJsonAsync(ConfigPath, """
-            {"chatwootPortalSlug":"acme-hosting","notifyVia":"sms","notifyPhone":"+41446681800","notifyEmail":"ops@acme.example","telegramChatId":null}
+            {"chatwootPortalSlug":"acme-hosting","notifyVia":"sms","notifyPhone":"+41791234567","notifyEmail":"ops@acme.example","telegramChatId":null}
             """);
         var get = await client.GetPathAsync(ConfigPath);
 
@@ -33,7 +33,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         Assert.Equal(signer.PublicKeyHex, config.GetProperty("providerPubkey").GetString());
         Assert.Equal("acme-hosting", config.GetProperty("chatwootPortalSlug").GetString());
         Assert.Equal("sms", config.GetProperty("notifyVia").GetString());
-        Assert.Equal("+41446681800", config.GetProperty("notifyPhone").GetString());
+        Assert.Equal("+41791234567", config.GetProperty("notifyPhone").GetString());
         Assert.Equal("ops@acme.example", config.GetProperty("notifyEmail").GetString());
         Assert.Equal(JsonValueKind.Null, config.GetProperty("telegramChatId").ValueKind);
         Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), config.GetProperty("updatedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
@@ -48,8 +48,8 @@ public abstract class NotificationConfigTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var client = app.SignedClient(RequestSigner.Generate(clock));
-        await client.PutJsonAsync(ConfigPath, """{"notifyVia":"sms","notifyPhone":"+41446681800","chatwootPortalSlug":"acme"}""");
+        var client = app.EnrolledClient(RequestSigner.Generate(clock));
+        await client.PutJsonAsync(ConfigPath, """{"notifyVia":"sms","notifyPhone":"+41791234567","chatwootPortalSlug":"acme"}""");
 
         var put = await client.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":-1001234567890}""");
 
@@ -66,8 +66,8 @@ public abstract class NotificationConfigTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var alice = app.SignedClient(RequestSigner.Generate(clock));
-        var bob = app.SignedClient(RequestSigner.Generate(clock));
+        var alice = app.EnrolledClient(RequestSigner.Generate(clock));
+        var bob = app.EnrolledClient(RequestSigner.Generate(clock));
 
         await alice.PutJsonAsync(ConfigPath, """{"notifyVia":"email","notifyEmail":"alice@example.com"}""");
         await (await bob.GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -83,7 +83,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         """{"notifyVia":"email","notifyEmail":"a@b.co"}""",
         """{"notifyVia":"email","notifyEmail":"first.last+tag@mail.example-host.org"}""",
         """{"notifyVia":"sms","notifyPhone":"+14155552671"}""",
-        """{"notifyVia":"sms","notifyPhone":"+442071838750","notifyEmail":null,"telegramChatId":null,"chatwootPortalSlug":null}""",
+        """{"notifyVia":"sms","notifyPhone":"+447400123456","notifyEmail":null,"telegramChatId":null,"chatwootPortalSlug":null}""",
         """{"notifyVia":"telegram","telegramChatId":123456789}""",
         """{"notifyVia":"telegram","telegramChatId":-1001234567890,"chatwootPortalSlug":"help_center-2"}""",
         """{"notifyVia":"email","notifyEmail":"x@example.com","chatwootPortalSlug":"a"}""",
@@ -97,7 +97,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath, body);
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath, body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = JsonDocument.Parse(body).RootElement;
@@ -134,8 +134,14 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         { """{"notifyVia":"sms","notifyPhone":"+41 44 668 18 00"}""", "notifyPhone" },
         { """{"notifyVia":"sms","notifyPhone":"+1555"}""", "notifyPhone" },
         { """{"notifyVia":"sms","notifyPhone":"+10000000000"}""", "notifyPhone" },
+        // Numbers that cost the operator money or take no SMS: premium-rate (US 900, UK 09), shared cost, toll free, landline.
+        { """{"notifyVia":"sms","notifyPhone":"+19002001234"}""", "notifyPhone" },
+        { """{"notifyVia":"sms","notifyPhone":"+449098790000"}""", "notifyPhone" },
+        { """{"notifyVia":"sms","notifyPhone":"+448452001234"}""", "notifyPhone" },
+        { """{"notifyVia":"sms","notifyPhone":"+18005550199"}""", "notifyPhone" },
+        { """{"notifyVia":"sms","notifyPhone":"+41446681800"}""", "notifyPhone" },
         { """{"notifyVia":"sms","notifyPhone":"+٤١٤٤٦٦٨١٨٠٠"}""", "notifyPhone" },
-        { """{"notifyVia":"sms","notifyPhone":"+41446681800\n"}""", "notifyPhone" },
+        { """{"notifyVia":"sms","notifyPhone":"+41791234567\n"}""", "notifyPhone" },
         { """{"notifyVia":"sms","notifyPhone":41446681800}""", "notifyPhone" },
         { $$"""{"notifyVia":"sms","notifyPhone":"+{{new string('4', 5000)}}"}""", "notifyPhone" },
         // email
@@ -175,7 +181,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        var client = app.EnrolledClient(RequestSigner.Generate(clock));
 
         var response = await client.PutJsonAsync(ConfigPath, body);
 
@@ -193,7 +199,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         await using var app = App(clock);
         using var content = new StringContent("""{"notifyVia":"email","notifyEmail":"a@b.co"}""", System.Text.Encoding.UTF8, "text/plain");
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PutAsync(new Uri(ConfigPath, UriKind.Relative), content, Ct);
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).PutAsync(new Uri(ConfigPath, UriKind.Relative), content, Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
@@ -204,7 +210,7 @@ public abstract class NotificationConfigTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath,
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath,
             """{"notifyVia":"sms","notifyPhone":"123","notifyEmail":"nope","chatwootPortalSlug":"A B"}""");
 
         var errors = (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Providers;
 using SupportRelay.Tests.Infrastructure;
 using static SupportRelay.Tests.Providers.ProviderTestKit;
@@ -20,7 +16,7 @@ public abstract class NotificationTestEndpointTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PostPathAsync(TestPath);
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).PostPathAsync(TestPath);
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -29,8 +25,8 @@ public abstract class NotificationTestEndpointTests(DatabaseKind database)
     public async Task A_channel_the_operator_did_not_configure_reports_not_accepted()
     {
         var clock = Clock();
-        await using var app = App(clock);
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        await using var app = App(clock, new Dictionary<string, string?> { ["ProviderApi:VerifyDestinations"] = "false" });
+        var client = app.EnrolledClient(RequestSigner.Generate(clock));
         await client.PutJsonAsync(ConfigPath, """{"notifyVia":"email","notifyEmail":"ops@example.com"}""");
 
         var result = await (await client.PostPathAsync(TestPath)).JsonAsync();
@@ -40,42 +36,36 @@ public abstract class NotificationTestEndpointTests(DatabaseKind database)
         Assert.Equal("The email channel is not configured by the operator.", result.GetProperty("error").GetString());
     }
 
-    [Theory]
-    [InlineData(true, null)]
-    [InlineData(false, "bot was blocked by the user")]
-    public async Task The_test_goes_through_the_sender_with_the_providers_config(bool accepted, string? error)
+    [Fact]
+    public async Task The_test_goes_to_the_providers_proven_chat_and_reports_what_telegram_said()
     {
         var clock = Clock();
-        var sender = new RecordingSender(new NotificationResult(accepted, error));
-        await using var app = App(clock);
-        await using var withSender = app.WithWebHostBuilder(b => b.ConfigureTestServices(services => services.AddSingleton<INotificationSender>(sender)));
-        var signer = RequestSigner.Generate(clock);
-        var client = withSender.CreateDefaultClient(new RequestSigningHandler(signer));
-        await client.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":777}""");
-
-        var response = await client.PostPathAsync(TestPath);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = await response.JsonAsync();
-        Assert.Equal(accepted, result.GetProperty("accepted").GetBoolean());
-        Assert.Equal("telegram", result.GetProperty("channel").GetString());
-        Assert.Equal(error, result.GetProperty("error").GetString());
-        var (config, content) = Assert.Single(sender.Sent);
-        Assert.Equal(signer.PublicKeyHex, config.ProviderPubkey);
-        Assert.Equal(NotificationChannel.Telegram, config.NotifyVia);
-        Assert.Equal(777, config.TelegramChatId);
-        Assert.Contains("test", content.Text, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private sealed class RecordingSender(NotificationResult result) : INotificationSender
-    {
-        public ConcurrentQueue<(NotificationConfig Config, NotificationContent Content)> Sent { get; } = new();
-
-        public Task<NotificationResult> SendAsync(NotificationConfig config, NotificationContent content, CancellationToken ct)
+        await using var telegram = await FakeHttpServer.StartAsync();
+        var blocked = false;
+        telegram.On("POST", "/bot*/sendMessage", _ => blocked
+            ? FakeResponse.Json(new { ok = false, error_code = 403, description = "Forbidden: bot was blocked by the user" }, 403)
+            : FakeResponse.Json(new { ok = true, result = new { message_id = 5, date = 1_764_000_000, chat = new { id = 777, type = "private" }, text = "x" } }));
+        await using var app = App(clock, new Dictionary<string, string?>
         {
-            Sent.Enqueue((config, content));
-            return Task.FromResult(result);
-        }
+            ["Telegram:BotToken"] = NotificationScenario.TelegramToken,
+            ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
+        });
+        var signer = RequestSigner.Generate(clock);
+        var client = app.EnrolledClient(signer);
+        await client.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":777}""");
+        await app.ProveAsync(signer.PublicKeyHex, NotificationChannel.Telegram, "777");
+
+        var sent = await (await client.PostPathAsync(TestPath)).JsonAsync();
+        blocked = true;
+        var refused = await (await client.PostPathAsync(TestPath)).JsonAsync();
+
+        Assert.True(sent.GetProperty("accepted").GetBoolean());
+        Assert.Equal("telegram", sent.GetProperty("channel").GetString());
+        Assert.False(refused.GetProperty("accepted").GetBoolean());
+        Assert.Contains("blocked", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var tests = telegram.Received("POST", "/sendMessage").Where(r => r.Json.GetProperty("text").GetString()!.Contains("test notification", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, tests.Count);
+        Assert.All(tests, r => Assert.Equal(777, r.Json.GetProperty("chat_id").GetInt64()));
     }
 }
 

@@ -72,12 +72,17 @@ public abstract class ProviderCommandsTests(DatabaseKind database) : IDisposable
         var publicKey = (await RunAsync(null, clock, "keygen", "--out", keyFile)).Out;
         string[] common = ["--key", keyFile, "--server", "http://localhost"];
 
+        var stranger = await RunAsync(app, clock, ["config", "set", .. common, "--notify-via", "email", "--email", "ops@example.com"]);
+        Assert.Equal(1, stranger.ExitCode);
+        Assert.Contains("HTTP 403 Provider not enrolled", stranger.Error, StringComparison.Ordinal);
+        await app.Services.GetRequiredService<ProviderStore>().EnrolAsync(publicKey, TestContext.Current.CancellationToken);
+
         var missing = await RunAsync(app, clock, ["config", "get", .. common]);
         Assert.Equal(1, missing.ExitCode);
         Assert.Equal("", missing.Out);
         Assert.Contains("No notification config", missing.Error, StringComparison.Ordinal);
 
-        var set = await RunAsync(app, clock, ["config", "set", .. common, "--notify-via", "sms", "--phone", "+41446681800", "--email", "ops@example.com", "--portal", "acme"]);
+        var set = await RunAsync(app, clock, ["config", "set", .. common, "--notify-via", "sms", "--phone", "+41791234567", "--email", "ops@example.com", "--portal", "acme"]);
         Assert.Equal(0, set.ExitCode);
         Assert.Equal("", set.Error);
         Assert.Equal(publicKey, set.Json.GetProperty("providerPubkey").GetString());
@@ -85,7 +90,7 @@ public abstract class ProviderCommandsTests(DatabaseKind database) : IDisposable
         var get = await RunAsync(app, clock, ["config", "get", .. common]);
         Assert.Equal(0, get.ExitCode);
         Assert.Equal("sms", get.Json.GetProperty("notifyVia").GetString());
-        Assert.Equal("+41446681800", get.Json.GetProperty("notifyPhone").GetString());
+        Assert.Equal("+41791234567", get.Json.GetProperty("notifyPhone").GetString());
         Assert.Equal("acme", get.Json.GetProperty("chatwootPortalSlug").GetString());
 
         var link = await RunAsync(app, clock, ["telegram-link", .. common]);
@@ -110,14 +115,14 @@ public abstract class ProviderCommandsTests(DatabaseKind database) : IDisposable
         var clock = Clock();
         await using var app = App(clock);
         var keyFile = Path.Combine(_directory, "provider.key");
-        await RunAsync(null, clock, "keygen", "--out", keyFile);
+        await app.Services.GetRequiredService<ProviderStore>().EnrolAsync((await RunAsync(null, clock, "keygen", "--out", keyFile)).Out, TestContext.Current.CancellationToken);
 
         var run = await RunAsync(app, clock, "config", "set", "--key", keyFile, "--server", "http://localhost", "--notify-via", "sms", "--phone", "+41 44 668 18 00");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Out);
         Assert.Contains("HTTP 400 Invalid request", run.Error, StringComparison.Ordinal);
-        Assert.Contains("notifyPhone: Must be a valid phone number in E.164", run.Error, StringComparison.Ordinal);
+        Assert.Contains("notifyPhone: Must be a valid mobile phone number in E.164", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,7 +187,7 @@ public abstract class ProviderCommandsTests(DatabaseKind database) : IDisposable
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var keyFile = Path.Combine(_directory, "provider.key");
-        await RunAsync(null, clock, "keygen", "--out", keyFile);
+        await app.Services.GetRequiredService<ProviderStore>().EnrolAsync((await RunAsync(null, clock, "keygen", "--out", keyFile)).Out, TestContext.Current.CancellationToken);
 
         var set = await RunAsync(null, clock, "config", "set", "--key", keyFile, "--server", address, "--notify-via", "email", "--email", "ops@example.com");
         var get = await RunAsync(null, clock, "config", "get", "--key", keyFile, "--server", address);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SupportRelay.Providers;
 using SupportRelay.Tests.Infrastructure;
@@ -56,6 +57,31 @@ internal static class ProviderTestKit
     /// <summary>An HttpClient whose every request is signed by <paramref name="signer"/>, through the production handler.</summary>
     public static HttpClient SignedClient(this AppFactory app, RequestSigner signer) =>
         app.CreateDefaultClient(new RequestSigningHandler(signer));
+
+    /// <summary>The operator enrols the signer's key (as the admin API does), then its signed client.</summary>
+    public static HttpClient EnrolledClient(this AppFactory app, RequestSigner signer)
+    {
+        app.Services.GetRequiredService<ProviderStore>().EnrolAsync(signer.PublicKeyHex, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return app.SignedClient(signer);
+    }
+
+    /// <summary>A new key pair whose public key the operator enrolled.</summary>
+    public static RequestSigner NewProvider(this AppFactory app, TimeProvider clock)
+    {
+        var signer = RequestSigner.Generate(clock);
+        app.Services.GetRequiredService<ProviderStore>().EnrolAsync(signer.PublicKeyHex, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return signer;
+    }
+
+    /// <summary>Marks a destination proven, as a redeemed code or a pressed "Link this chat" would.</summary>
+    public static async Task ProveAsync(this AppFactory app, string provider, NotificationChannel channel, string address)
+    {
+        var dialect = app.Services.GetRequiredService<SupportRelay.Storage.SqlDialect>();
+        await using var connection = await dialect.OpenAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await app.Services.GetRequiredService<DestinationStore>().MarkVerifiedAsync(connection, transaction, provider, channel, address, TestContext.Current.CancellationToken);
+        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+    }
 
     /// <summary>A request with explicitly given signature headers, for tampering tests.</summary>
     public static HttpRequestMessage Request(HttpMethod method, string pathAndQuery, SignedHeaders? headers, string? body = null)

@@ -22,10 +22,10 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var signer = RequestSigner.Generate(clock);
+        var signer = app.NewProvider(clock);
 
         // Authenticated: the answer is the endpoint's own 404 (no config yet), not a refusal.
-        var signed = await app.SignedClient(signer).GetPathAsync(ConfigPath);
+        var signed = await app.EnrolledClient(signer).GetPathAsync(ConfigPath);
         var problem = await signed.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal("No notification config", problem.GetProperty("title").GetString());
 
@@ -42,7 +42,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        using var request = Request(HttpMethod.Get, ConfigPath, RequestSigner.Generate(clock).Sign("GET", ConfigPath, []));
+        using var request = Request(HttpMethod.Get, ConfigPath, app.NewProvider(clock).Sign("GET", ConfigPath, []));
         request.Headers.Remove(header);
 
         var response = await app.CreateClient().SendAsync(request, Ct);
@@ -63,7 +63,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        using var request = Request(HttpMethod.Get, ConfigPath, RequestSigner.Generate(clock).Sign("GET", ConfigPath, []));
+        using var request = Request(HttpMethod.Get, ConfigPath, app.NewProvider(clock).Sign("GET", ConfigPath, []));
         request.Headers.Remove(header);
         request.Headers.TryAddWithoutValidation(header, value);
 
@@ -80,7 +80,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var headers = RequestSigner.Generate(clock).Sign("GET", ConfigPath, [], at: clock.GetUtcNow().AddMinutes(minutes));
+        var headers = app.NewProvider(clock).Sign("GET", ConfigPath, [], at: clock.GetUtcNow().AddMinutes(minutes));
 
         var response = await app.CreateClient().SendAsync(Request(HttpMethod.Get, ConfigPath, headers), Ct);
 
@@ -92,7 +92,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var headers = RequestSigner.Generate(clock).Sign("GET", ConfigPath, [], at: clock.GetUtcNow().AddMinutes(-4));
+        var headers = app.NewProvider(clock).Sign("GET", ConfigPath, [], at: clock.GetUtcNow().AddMinutes(-4));
 
         var response = await app.CreateClient().SendAsync(Request(HttpMethod.Get, ConfigPath, headers), Ct);
 
@@ -104,8 +104,8 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var victim = RequestSigner.Generate(clock);
-        var attacker = RequestSigner.Generate(clock).Sign("GET", ConfigPath, []);
+        var victim = app.NewProvider(clock);
+        var attacker = app.NewProvider(clock).Sign("GET", ConfigPath, []);
 
         var response = await app.CreateClient().SendAsync(Request(HttpMethod.Get, ConfigPath, attacker with { PublicKey = victim.PublicKeyHex }), Ct);
 
@@ -117,7 +117,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var signer = RequestSigner.Generate(clock);
+        var signer = app.NewProvider(clock);
 
         var otherMethod = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, signer.Sign("GET", TelegramLinkPath, [])), Ct);
         var otherPath = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TestPath, signer.Sign("POST", TelegramLinkPath, [])), Ct);
@@ -131,7 +131,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var headers = RequestSigner.Generate(clock).Sign("GET", ConfigPath, []);
+        var headers = app.NewProvider(clock).Sign("GET", ConfigPath, []);
 
         var response = await app.CreateClient().SendAsync(Request(HttpMethod.Get, ConfigPath + "?anything=added", headers), Ct);
 
@@ -145,7 +145,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var signer = RequestSigner.Generate(clock);
+        var signer = app.NewProvider(clock);
         var signedBody = """{"notifyVia":"email","notifyEmail":"owner@example.com"}""";
         var sentBody = """{"notifyVia":"email","notifyEmail":"attacker@example.com"}""";
         var headers = signer.Sign("PUT", ConfigPath, Encoding.UTF8.GetBytes(signedBody));
@@ -153,7 +153,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         var response = await app.CreateClient().SendAsync(Request(HttpMethod.Put, ConfigPath, headers, sentBody), Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "bad-signature");
-        await (await app.SignedClient(signer).GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await app.EnrolledClient(signer).GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var body = """{"notifyVia":"email","notifyEmail":"owner@example.com"}""";
-        var headers = RequestSigner.Generate(clock).Sign("PUT", ConfigPath, Encoding.UTF8.GetBytes(body));
+        var headers = app.NewProvider(clock).Sign("PUT", ConfigPath, Encoding.UTF8.GetBytes(body));
 
         var first = await app.CreateClient().SendAsync(Request(HttpMethod.Put, ConfigPath, headers, body), Ct);
         clock.Advance(TimeSpan.FromMinutes(2));
@@ -176,17 +176,19 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     public async Task A_replay_after_a_restart_is_401()
     {
         var clock = Clock();
-        var headers = RequestSigner.Generate(clock).Sign("POST", TelegramLinkPath, []);
         AppFactory previous;
+        SignedHeaders saved;
         await using (var before = App(clock).Start())
         {
+            var headers = before.NewProvider(clock).Sign("POST", TelegramLinkPath, []);
             previous = before;
             var first = await before.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, headers), Ct);
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            saved = headers;
         }
 
         await using var after = App(clock, sameDatabaseAs: previous);
-        var replay = await after.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, headers), Ct);
+        var replay = await after.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, saved), Ct);
 
         await replay.AssertProblemAsync(HttpStatusCode.Unauthorized, "replayed-nonce");
     }
@@ -198,8 +200,8 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         await using var app = App(clock);
         var nonce = Guid.NewGuid();
 
-        var a = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, RequestSigner.Generate(clock).Sign("POST", TelegramLinkPath, [], nonce)), Ct);
-        var b = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, RequestSigner.Generate(clock).Sign("POST", TelegramLinkPath, [], nonce)), Ct);
+        var a = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, app.NewProvider(clock).Sign("POST", TelegramLinkPath, [], nonce)), Ct);
+        var b = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, app.NewProvider(clock).Sign("POST", TelegramLinkPath, [], nonce)), Ct);
 
         Assert.Equal(HttpStatusCode.OK, a.StatusCode);
         Assert.Equal(HttpStatusCode.OK, b.StatusCode);
@@ -210,7 +212,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var signer = RequestSigner.Generate(clock);
+        var signer = app.NewProvider(clock);
         var nonce = Guid.NewGuid();
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, signer.Sign("POST", TelegramLinkPath, [], nonce)), Ct)).StatusCode);
 
@@ -218,7 +220,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         // A fresh signature with a reused nonce long after its window: the old row is no obstacle.
         var reused = await app.CreateClient().SendAsync(Request(HttpMethod.Post, TelegramLinkPath, signer.Sign("POST", TelegramLinkPath, [], nonce)), Ct);
         clock.Advance(TimeSpan.FromMinutes(11));
-        await app.SignedClient(signer).PostPathAsync(TelegramLinkPath);
+        await app.EnrolledClient(signer).PostPathAsync(TelegramLinkPath);
 
         Assert.Equal(HttpStatusCode.OK, reused.StatusCode);
         await using var connection = await app.OpenDatabaseAsync();
@@ -234,7 +236,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         await using var app = App(clock);
         var body = $$"""{"notifyVia":"email","notifyEmail":"{{new string('a', 70 * 1024)}}@example.com"}""";
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PutJsonAsync(ConfigPath, body);
+        var response = await app.EnrolledClient(app.NewProvider(clock)).PutJsonAsync(ConfigPath, body);
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
     }
@@ -247,7 +249,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         // Over a real socket: the in-memory test server would buffer the body and give it a length.
         using var client = KestrelClient(app);
         var body = Encoding.UTF8.GetBytes(new string(' ', 200 * 1024) + "{}");
-        using var request = Request(HttpMethod.Put, ConfigPath, RequestSigner.Generate(clock).Sign("PUT", ConfigPath, body));
+        using var request = Request(HttpMethod.Put, ConfigPath, app.NewProvider(clock).Sign("PUT", ConfigPath, body));
         request.Content = new UnknownLengthContent(body);
 
         var response = await client.SendAsync(request, Ct);
@@ -262,10 +264,9 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var body = Encoding.UTF8.GetBytes("""{"notifyVia":"email","notifyEmail":"chunked@example.com"}""");
-        using var request = Request(HttpMethod.Put, ConfigPath, RequestSigner.Generate(clock).Sign("PUT", ConfigPath, body));
-        request.Content = new UnknownLengthContent(body);
-
         using var client = KestrelClient(app);
+        using var request = Request(HttpMethod.Put, ConfigPath, app.NewProvider(clock).Sign("PUT", ConfigPath, body));
+        request.Content = new UnknownLengthContent(body);
         var response = await client.SendAsync(request, Ct);
 
         Assert.True(request.Headers.TransferEncodingChunked);
@@ -297,7 +298,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock, new Dictionary<string, string?> { ["ProviderApi:RequestsPerMinutePerKey"] = "3" });
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        var client = app.EnrolledClient(app.NewProvider(clock));
 
         for (var i = 0; i < 3; i++)
         {
@@ -305,7 +306,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         }
 
         var limited = await client.PostPathAsync(TelegramLinkPath);
-        var other = await app.SignedClient(RequestSigner.Generate(clock)).PostPathAsync(TelegramLinkPath);
+        var other = await app.EnrolledClient(app.NewProvider(clock)).PostPathAsync(TelegramLinkPath);
 
         await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(limited.Headers.RetryAfter);
@@ -316,8 +317,8 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
     public async Task Test_notifications_have_their_own_smaller_limit()
     {
         var clock = Clock();
-        await using var app = App(clock, new Dictionary<string, string?> { ["ProviderApi:NotificationTestsPerHour"] = "2" });
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        await using var app = App(clock, new Dictionary<string, string?> { ["ProviderApi:NotificationTestsPerHour"] = "2", ["ProviderApi:VerifyDestinations"] = "false" });
+        var client = app.EnrolledClient(app.NewProvider(clock));
         await client.PutJsonAsync(ConfigPath, """{"notifyVia":"email","notifyEmail":"ops@example.com"}""");
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostPathAsync(TestPath)).StatusCode);
@@ -342,7 +343,7 @@ public abstract class SignedRequestAuthenticationTests(DatabaseKind database)
         }
 
         await (await client.GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        await (await app.SignedClient(RequestSigner.Generate(clock)).GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        await (await app.EnrolledClient(app.NewProvider(clock)).GetPathAsync(ConfigPath)).AssertProblemAsync(HttpStatusCode.TooManyRequests);
         // Other routes are not the provider API's to limit.
         Assert.Equal(HttpStatusCode.OK, (await client.GetPathAsync("/healthz")).StatusCode);
     }

@@ -19,7 +19,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        var client = app.EnrolledClient(RequestSigner.Generate(clock));
 
         var first = await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync();
         var second = await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync();
@@ -39,7 +39,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock, new Dictionary<string, string?> { ["Telegram:BotUsername"] = "" });
 
-        var response = await app.SignedClient(RequestSigner.Generate(clock)).PostPathAsync(TelegramLinkPath);
+        var response = await app.EnrolledClient(RequestSigner.Generate(clock)).PostPathAsync(TelegramLinkPath);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Contains("Telegram:BotUsername", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var signer = RequestSigner.Generate(clock);
-        var client = app.SignedClient(signer);
+        var client = app.EnrolledClient(signer);
         var store = app.Services.GetRequiredService<ProviderStore>();
 
         // Before linking, telegram without a chat id names the missing field.
@@ -71,7 +71,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var client = app.SignedClient(RequestSigner.Generate(clock));
+        var client = app.EnrolledClient(RequestSigner.Generate(clock));
         var store = app.Services.GetRequiredService<ProviderStore>();
         await client.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":1111}""");
 
@@ -90,7 +90,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var signer = RequestSigner.Generate(clock);
-        var client = app.SignedClient(signer);
+        var client = app.EnrolledClient(signer);
         var store = app.Services.GetRequiredService<ProviderStore>();
         var used = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;
         var late = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;
@@ -110,8 +110,8 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
     {
         var clock = Clock();
         await using var app = App(clock);
-        var alice = app.SignedClient(RequestSigner.Generate(clock));
-        var bob = app.SignedClient(RequestSigner.Generate(clock));
+        var alice = app.EnrolledClient(RequestSigner.Generate(clock));
+        var bob = app.EnrolledClient(RequestSigner.Generate(clock));
         var store = app.Services.GetRequiredService<ProviderStore>();
         await alice.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":1}""");
         await bob.PutJsonAsync(ConfigPath, """{"notifyVia":"telegram","telegramChatId":2}""");
@@ -129,7 +129,7 @@ public abstract partial class TelegramLinkTests(DatabaseKind database)
         var clock = Clock();
         await using var app = App(clock);
         var signer = RequestSigner.Generate(clock);
-        var client = app.SignedClient(signer);
+        var client = app.EnrolledClient(signer);
         var store = app.Services.GetRequiredService<ProviderStore>();
         var redeemed = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;
         var abandoned = (await (await client.PostPathAsync(TelegramLinkPath)).JsonAsync()).GetProperty("code").GetString()!;

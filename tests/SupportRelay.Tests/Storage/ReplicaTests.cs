@@ -24,7 +24,13 @@ public abstract class ReplicaTests(DatabaseKind database)
     [Fact]
     public async Task Webhooks_spread_over_two_replicas_with_redeliveries_are_answered_exactly_once()
     {
-        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Bot:MaxRepliesPerMinute"] = "100" }, database: database);
+        // The agent bot and the account webhook each sign with a secret of their own.
+        const string AccountWebhookSecret = "account-webhook-secret";
+        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?>
+        {
+            ["Bot:MaxRepliesPerMinute"] = "100",
+            ["Chatwoot:WebhookSecret"] = ChatwootScenario.Secret + "," + AccountWebhookSecret,
+        }, database: database);
         await using var second = SecondReplica(s);
         using var secondClient = second.CreateClient();
         var clients = new[] { s.Client, secondClient };
@@ -46,7 +52,7 @@ public abstract class ReplicaTests(DatabaseKind database)
             if (i % 5 == 0)
             {
                 // The same message under another delivery id (an agent bot and an account webhook both subscribed).
-                sends.Add(s.SendAsync(body, client: clients[(i + 1) % 2]));
+                sends.Add(s.SendAsync(body, secret: AccountWebhookSecret, client: clients[(i + 1) % 2]));
             }
         }
 

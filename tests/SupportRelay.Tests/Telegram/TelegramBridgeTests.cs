@@ -310,8 +310,9 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         await using var s = await Start();
         var notification = await NotifiedAsync(s);
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "resolved", "open"));
+        await s.MapContractAsync("C-B", new string('b', 64));
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "resolved",
-            customAttributes: new System.Text.Json.Nodes.JsonObject { ["provider_pubkey"] = new string('b', 64) }));
+            customAttributes: new System.Text.Json.Nodes.JsonObject { ["contract_id"] = "C-B" }));
         await s.Chatwoot.WaitIdleAsync();
 
         await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, "answer", replyTo: notification));
