@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SupportRelay.Inbox;
 using SupportRelay.Operations;
-using SupportRelay.Providers;
 using SupportRelay.Text;
 
 namespace SupportRelay.Chatwoot;
@@ -37,7 +36,6 @@ public static class ChatwootWebhookEndpoints
         [FromQuery] string? token,
         WebhookAuthenticator authenticator,
         InboxStore inbox,
-        NonceStore seen,
         TimeProvider time,
         IOptionsMonitor<ChatwootOptions> options,
         SupportRelayMetrics metrics,
@@ -110,26 +108,14 @@ public static class ChatwootWebhookEndpoints
                 // A signed event replayed under a fresh X-Chatwoot-Delivery within the window is still the same
                 // event: its signature is remembered until its timestamp leaves the window. (Chatwoot's own retries
                 // sign afresh and keep the delivery id, which deduplicates them.)
-                if (bySignature && !await seen.TryRememberAsync(SignatureReplayKey, signature.ToLowerInvariant(),
-                        time.GetUtcNow() + (2 * options.CurrentValue.SignatureTolerance), cancellationToken))
-                {
-                    metrics.WebhookReceived(Source, "duplicate");
-                    return TypedResults.Ok(new WebhookAccepted("duplicate"));
-                }
-
                 var stored = await inbox.StoreAsync(Source, envelope.EventKey, $"{Source}.{envelope.EventType}", envelope.OrderingKey,
-                    Encoding.UTF8.GetString(body), cancellationToken);
+                    Encoding.UTF8.GetString(body), cancellationToken,
+                    bySignature ? signature.ToLowerInvariant() : null, time.GetUtcNow() + (2 * options.CurrentValue.SignatureTolerance));
                 metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");
                 return TypedResults.Ok(new WebhookAccepted(stored ? "accepted" : "duplicate"));
             }
-            catch (Exception ex) when (ex is IntakeUnavailableException or System.Data.Common.DbException && !cancellationToken.IsCancellationRequested)
+            catch (IntakeUnavailableException)
             {
-                if (bySignature)
-                {
-                    // Not stored: the same bytes sent again (a proxy's retry) must be taken, not called a replay.
-                    await seen.ForgetAsync(SignatureReplayKey, signature.ToLowerInvariant(), CancellationToken.None);
-                }
-
                 metrics.WebhookRejected(Source, "storage_unavailable");
                 return StorageUnavailable(request.HttpContext);
             }
@@ -138,9 +124,6 @@ public static class ChatwootWebhookEndpoints
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
-
-    /// <summary>The key under which signatures of accepted events are remembered (beside providers' request nonces).</summary>
-    private const string SignatureReplayKey = "chatwoot-signature";
 
     /// <summary>The event was not stored in time: 503 with Retry-After, never a 200 for something not stored.</summary>
     public static ProblemHttpResult StorageUnavailable(HttpContext context)

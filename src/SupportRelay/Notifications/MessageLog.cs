@@ -51,8 +51,8 @@ public sealed class MessageLog(SqlDialect dialect, TimeProvider time)
     public Task<long> CountForProviderAsync(DbConnection connection, DbTransaction? transaction, string providerPubkey, IReadOnlyList<string> purposes,
         DateTimeOffset since, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM message_log WHERE provider_pubkey = @providerPubkey AND purpose IN @purposes AND created_at >= @since",
-            new { providerPubkey, purposes, since = since.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+            $"SELECT COUNT(*) FROM message_log WHERE provider_pubkey = @providerPubkey AND purpose IN ({PurposeList(purposes)}) AND created_at >= @since",
+            new { providerPubkey, since = since.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
 
     public async Task<long> CountForProviderAsync(string providerPubkey, IReadOnlyList<string> purposes, DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -64,16 +64,16 @@ public sealed class MessageLog(SqlDialect dialect, TimeProvider time)
     public Task<long> CountForDestinationAsync(DbConnection connection, DbTransaction? transaction, NotificationChannel channel, string address,
         IReadOnlyList<string> purposes, DateTimeOffset since, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM message_log WHERE destination = @destination AND purpose IN @purposes AND created_at >= @since",
-            new { destination = DestinationKey(channel, address), purposes, since = since.ToUnixTimeMilliseconds() }, transaction,
+            $"SELECT COUNT(*) FROM message_log WHERE destination = @destination AND purpose IN ({PurposeList(purposes)}) AND created_at >= @since",
+            new { destination = DestinationKey(channel, address), since = since.ToUnixTimeMilliseconds() }, transaction,
             cancellationToken: cancellationToken));
 
     /// <summary>How many messages of <paramref name="purposes"/> all providers together caused.</summary>
     public Task<long> CountAllAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> purposes, DateTimeOffset since,
         CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM message_log WHERE purpose IN @purposes AND created_at >= @since",
-            new { purposes, since = since.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+            $"SELECT COUNT(*) FROM message_log WHERE purpose IN ({PurposeList(purposes)}) AND created_at >= @since",
+            new { since = since.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>The handoffs held back for the provider's digest in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     public async Task<IReadOnlyList<DeferredHandoff>> DeferredAsync(string providerPubkey, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -89,6 +89,15 @@ public sealed class MessageLog(SqlDialect dialect, TimeProvider time)
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => new DeferredHandoff(r.AccountId, r.ConversationId, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))];
     }
+
+    /// <summary>
+    /// The purposes as SQL literals. Written into the statement rather than bound: Dapper expands a bound list for
+    /// SQLite but passes it to Npgsql as one array, which <c>IN</c> does not take. Only our own constants pass.
+    /// </summary>
+    private static string PurposeList(IReadOnlyList<string> purposes) =>
+        string.Join(", ", purposes.Select(p => p is Test or Verification or Handoff or Deferred
+            ? $"'{p}'"
+            : throw new ArgumentException($"'{p}' is not a message purpose.", nameof(purposes))));
 
     private static string DestinationKey(NotificationChannel channel, string address) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(channel.Name() + "\n" + address.Trim().ToLowerInvariant())))[..32];

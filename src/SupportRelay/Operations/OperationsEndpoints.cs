@@ -79,7 +79,7 @@ public static partial class OperationsEndpoints
                 INSERT INTO health_probes (replica, probed_at) VALUES (@replica, @now)
                 ON CONFLICT (replica) DO UPDATE SET probed_at = excluded.probed_at
                 """,
-                new { replica = replica.Id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, commandTimeout: 2, cancellationToken: cancellationToken));
+                new { replica = replica.Id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
             return TypedResults.Ok(new ReadinessResponse("ready", dialect.Name));
         }
         catch (DbException ex)

@@ -42,24 +42,6 @@ public sealed partial class NonceStore(SqlDialect dialect, TimeProvider time, IL
         return stored > 0;
     }
 
-    /// <summary>Forgets a nonce remembered for a request that was then not carried out; best effort.</summary>
-    public async Task ForgetAsync(string publicKey, string nonce, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await dialect.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM request_nonces WHERE public_key = @publicKey AND nonce = @nonce", new { publicKey, nonce }, cancellationToken: cancellationToken));
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            LogForgetFailed(ex.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A nonce could not be forgotten ({Error}); a resend of that request is refused until it expires")]
-    private partial void LogForgetFailed(string error);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Purged {Count} expired request nonces")]
     private partial void LogPurged(int count);
 }

@@ -42,6 +42,7 @@ public static class ProviderCommands
             (_, client, ct) => client.PostAsync(new Uri("api/v1/providers/me/telegram-link", UriKind.Relative), null, ct)));
         provider.Subcommands.Add(Signed(env, new Command("test", "Send a test notification through your configured channel."),
             (_, client, ct) => client.PostAsync(new Uri("api/v1/providers/me/notification-test", UriKind.Relative), null, ct)));
+        provider.Subcommands.Add(Verify(env));
         return provider;
     }
 
@@ -99,6 +100,20 @@ public static class ProviderCommands
                 parseResult.GetValue(chat), parseResult.GetValue(phone), parseResult.GetValue(email));
             var content = new StringContent(JsonSerializer.Serialize(body, ProviderJsonContext.Default.NotificationConfigRequest), Encoding.UTF8, "application/json");
             return client.PutAsync(new Uri("api/v1/providers/me/notification-config", UriKind.Relative), content, ct);
+        });
+    }
+
+    private static Command Verify(ProviderCliEnvironment env)
+    {
+        var channel = new Option<string>("--channel") { Description = "sms or email: the destination the code was sent to.", Required = true };
+        channel.AcceptOnlyFromAmong("sms", "email");
+        var code = new Option<string?>("--code") { Description = "The six-digit code received; without it a new code is sent." };
+        var command = new Command("verify", "Confirm the code sent to your phone number or e-mail address (or ask for a new one).") { channel, code };
+        return Signed(env, command, (parseResult, client, ct) =>
+        {
+            var body = new VerifyRequest(parseResult.GetValue(channel)!, parseResult.GetValue(code));
+            var content = new StringContent(JsonSerializer.Serialize(body, ProviderJsonContext.Default.VerifyRequest), Encoding.UTF8, "application/json");
+            return client.PostAsync(new Uri("api/v1/providers/me/verify", UriKind.Relative), content, ct);
         });
     }
 

@@ -83,6 +83,7 @@ public sealed partial class Housekeeping(SqlDialect dialect, TimeProvider time, 
             // The longest cap counts one day back.
             ("DELETE FROM message_log WHERE created_at < @before", Before(TimeSpan.FromDays(2))),
             ("DELETE FROM health_probes WHERE probed_at < @before", Before(TimeSpan.FromDays(1))),
+            ("DELETE FROM webhook_signatures WHERE expires_at < @before", Before(TimeSpan.Zero)),
         })
         {
             deleted += await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: cancellationToken));

@@ -49,8 +49,6 @@ public sealed class SqliteDialect : SqlDialect
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             Pooling = true,
-            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout.
-            DefaultTimeout = 30,
         };
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource)
             && !builder.DataSource.StartsWith(':'))
@@ -72,7 +70,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override async Task<DbConnection> OpenAsync(TimeSpan busyTimeout, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString) { DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)) };
+        // SQLite's own busy handler waits up to busy_timeout; Microsoft.Data.Sqlite then retries the step until its
+        // command timeout, each retry waiting busy_timeout again. One second there means the wait ends after the
+        // first busy_timeout (at least a second), so a locked database is waited for busy_timeout, not a multiple.
+        var connection = new SqliteConnection(_connectionString) { DefaultTimeout = 1 };
         try
         {
             await connection.OpenAsync(cancellationToken);

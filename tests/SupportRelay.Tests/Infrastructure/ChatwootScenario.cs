@@ -116,6 +116,37 @@ public sealed class ChatwootScenario : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Lists a conversation's messages as Chatwoot's account API does (<c>{"meta", "payload"}</c>, oldest first),
+    /// from the posts the fake received: a post that was answered 500 or timed out was created all the same.
+    /// Only with a user token, as Chatwoot allows.
+    /// </summary>
+    public void ServeMessageList(string userToken)
+    {
+        Chatwoot.On("GET", $"/api/v1/accounts/{AccountId}/conversations/*/messages", r =>
+        {
+            if (r.Header("api_access_token") != userToken)
+            {
+                return new FakeResponse(401, """{"error":"You are not authorized to do this action"}""");
+            }
+
+            var conversation = r.Path.Split('/')[6];
+            var posted = Posted(long.Parse(conversation, System.Globalization.CultureInfo.InvariantCulture))
+                .Where(p => p.Header("content-type")?.StartsWith("application/json", StringComparison.Ordinal) == true)
+                .Select((p, i) => new
+                {
+                    id = 5000 + i,
+                    content = p.Json.GetProperty("content").GetString(),
+                    message_type = 1,
+                    content_type = "text",
+                    created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    @private = p.Json.GetProperty("private").GetBoolean(),
+                    attachments = Array.Empty<object>(),
+                });
+            return FakeResponse.Json(new { meta = new { }, payload = posted });
+        });
+    }
+
     /// <summary>Answers the LLM's chat completions with <paramref name="content"/> (the model's text).</summary>
     public void LlmAnswers(string content, TimeSpan delay = default, int status = 200) =>
         Llm!.On("POST", "/v1/chat/completions", _ => new FakeResponse(status, status == 200

@@ -9,6 +9,18 @@ public sealed class OperationsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task The_openapi_document_does_not_echo_the_callers_host()
+    {
+        await using var app = new AppFactory();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/openapi/v1.json", UriKind.Relative));
+        request.Headers.Host = "evil.example";
+
+        var text = await (await app.CreateClient().SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
+
+        Assert.DoesNotContain("evil.example", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_endpoint_its_errors_and_the_signature_headers()
     {
         await using var app = new AppFactory();

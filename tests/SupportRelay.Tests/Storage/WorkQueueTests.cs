@@ -53,6 +53,22 @@ public abstract class WorkQueueTests(DatabaseKind database) : IAsyncLifetime
         Assert.Equal(2, afterLease[0].Attempts);
     }
 
+    [Fact]
+    public async Task A_postponed_item_gets_its_attempt_back()
+    {
+        await EnqueueAsync("breaker");
+        var queue = Replica();
+        var claimed = (await queue.ClaimAsync(WorkTable.Outbox, 10, Ct)).Single();
+
+        // The circuit breaker was open: nothing was tried.
+        await queue.RetryAsync(WorkTable.Outbox, claimed.Id, _time.GetUtcNow().AddSeconds(10), "circuit open", countAttempt: false, Ct);
+        _time.Advance(TimeSpan.FromSeconds(11));
+        var again = (await queue.ClaimAsync(WorkTable.Outbox, 10, Ct)).Single();
+
+        Assert.Equal(1, claimed.Attempts);
+        Assert.Equal(1, again.Attempts);
+    }
+
     [Theory]
     [InlineData(WorkTable.Inbox)]
     [InlineData(WorkTable.Outbox)]

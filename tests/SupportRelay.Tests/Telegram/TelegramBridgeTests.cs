@@ -149,6 +149,60 @@ public abstract class TelegramBridgeTests(DatabaseKind database)
         Assert.Contains("Sent to the customer", confirmation, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("note: check the logs", true, "check the logs")]
+    [InlineData("Note : check the logs", true, "check the logs")]
+    [InlineData("NOTE- check the logs", true, "check the logs")]
+    [InlineData("note — check the logs", true, "check the logs")]
+    [InlineData("  note:check the logs", true, "check the logs")]
+    [InlineData("notebook is in the mail", false, "notebook is in the mail")]
+    [InlineData("note-taking works now", false, "note-taking works now")]
+    [InlineData("A note: we fixed it", false, "A note: we fixed it")]
+    public async Task A_reply_that_starts_with_note_in_any_spelling_stays_a_private_note(string reply, bool isPrivate, string content)
+    {
+        await using var s = await Start();
+        var notification = await NotifiedAsync(s);
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, reply, replyTo: notification));
+        var posted = (await s.Chatwoot.WaitForPostsAsync(1)).Single().Json;
+
+        Assert.Equal(isPrivate, posted.GetProperty("private").GetBoolean());
+        Assert.Equal(content, posted.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task A_chat_nobody_linked_gets_a_few_answers_an_hour_and_then_silence()
+    {
+        await using var s = await Start();
+        const long Stranger = 31337;
+
+        for (var i = 0; i < 10; i++)
+        {
+            await s.SendUpdateAsync(NotificationScenario.TextMessage(Stranger, $"spam {i}", messageId: 100 + i));
+            await s.Chatwoot.WaitIdleAsync();
+        }
+
+        await s.SendUpdateAsync(NotificationScenario.TextMessage(Stranger, "/start", messageId: 200));
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Equal(3, s.AnswersTo(Stranger).Count);
+    }
+
+    [Fact]
+    public async Task A_linked_chat_is_answered_every_time()
+    {
+        await using var s = await Start();
+        await s.ConfigureProviderAsync("telegram");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await s.SendUpdateAsync(NotificationScenario.TextMessage(NotificationScenario.ProviderChat, $"hello {i}", messageId: 100 + i));
+            await s.Chatwoot.WaitIdleAsync();
+        }
+
+        Assert.Equal(5, s.AnswersTo(NotificationScenario.ProviderChat).Count);
+    }
+
     /// <summary>A reply to <paramref name="notification"/> carrying <paramref name="media"/> (Bot API <c>photo</c>, <c>document</c>, <c>sticker</c>...).</summary>
     private static JsonObject MediaReply(int notification, string kind, JsonNode media, string? caption = null, int messageId = 78)
     {

@@ -53,6 +53,14 @@ CREATE INDEX ix_message_log_provider ON message_log (provider_pubkey, purpose, c
 CREATE INDEX ix_message_log_destination ON message_log (destination, created_at);
 CREATE INDEX ix_message_log_created ON message_log (created_at);
 
+-- Signatures of signed webhooks accepted, until their timestamp leaves the window: a signed event replayed
+-- under a fresh X-Chatwoot-Delivery is the same event (Chatwoot's own retries sign afresh).
+CREATE TABLE webhook_signatures (
+    signature TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX ix_webhook_signatures_expiry ON webhook_signatures (expires_at);
+
 -- The readiness probe writes here: a database that is full or read-only is not ready.
 CREATE TABLE health_probes (
     replica TEXT PRIMARY KEY,
