@@ -94,7 +94,7 @@ internal static class RetrievalBenchmarks
             rankings[question.Id] = await RankBothAsync(retriever, scope, question.Question);
         }
 
-        var model = Environment.GetEnvironmentVariable("Llm__EmbeddingModel") ?? "(configured model)";
+        var model = retriever.EmbeddingModelName;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"embedding model {model}: {questions.Count} questions ranked both ways in {clock.Elapsed.TotalSeconds:F1} s (article embeddings from the cache or the endpoint)"));
         Console.WriteLine("ranking                         recall@1  recall@3  MRR@10");

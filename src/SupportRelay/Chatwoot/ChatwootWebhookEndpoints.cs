@@ -125,11 +125,14 @@ public static class ChatwootWebhookEndpoints
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
-    /// <summary>The event was not stored in time: 503 with Retry-After, never a 200 for something not stored.</summary>
-    public static ProblemHttpResult StorageUnavailable(HttpContext context)
+    /// <summary>
+    /// The event was not stored in time: never a 200 for something not stored. Chatwoot retries an agent-bot
+    /// delivery on 429 and 500 only (<c>lib/webhooks/trigger.rb</c>), and a 500 is no answer of ours: 429.
+    /// </summary>
+    public static ProblemHttpResult StorageUnavailable(HttpContext context, int status = StatusCodes.Status429TooManyRequests)
     {
-        context.Response.Headers.RetryAfter = "5";
+        context.Response.Headers.RetryAfter = "3";
         return TypedResults.Problem(title: "Storage unavailable",
-            detail: "The event could not be stored in time; it was not accepted. Send it again.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            detail: "The event could not be stored in time; it was not accepted. Send it again.", statusCode: status);
     }
 }

@@ -23,7 +23,7 @@ public static class AnswerCommands
         var top = new Option<int>("--top") { Description = "Results per question.", DefaultValueFactory = _ => 10 };
         var mode = new Option<string?>("--mode")
         {
-            Description = "bm25, semantic or hybrid; default: hybrid when Llm:EmbeddingModel is configured, else bm25 (Retrieval:Mode overrides).",
+            Description = "bm25, semantic or hybrid; default: hybrid unless Retrieval:Embeddings is none (Retrieval:Mode overrides).",
         };
         mode.AcceptOnlyFromAmong("bm25", "semantic", "hybrid");
         var command = new Command("search", "Search the articles for each question read from stdin (one per line); prints one JSON line per question.")
@@ -74,7 +74,7 @@ public static class AnswerCommands
     {
         if (!host.Services.GetRequiredService<ArticleRetriever>().HasEmbeddings)
         {
-            await Console.Error.WriteLineAsync("Semantic and hybrid search need an embedding model: set Llm:EmbeddingModel (and Llm:EmbeddingBaseUrl), e.g. Llm__EmbeddingModel=nomic-embed-text Llm__EmbeddingBaseUrl=http://localhost:11434/v1.");
+            await Console.Error.WriteLineAsync("Semantic and hybrid search need an embedding model: Retrieval:Embeddings is none. Use embedded (the default, in the service), or endpoint with Llm:EmbeddingModel and Llm:EmbeddingBaseUrl, e.g. Llm__EmbeddingModel=nomic-embed-text Llm__EmbeddingBaseUrl=http://localhost:11434/v1.");
             return false;
         }
 

@@ -34,7 +34,8 @@ public static class WebhookBody
 
     /// <summary>
     /// Maps <c>POST /api/v1/webhooks/{name}</c> with what every webhook answers: a JSON body, and
-    /// ProblemDetails for bad input (400), authentication (401) and size (413). No antiforgery: the
+    /// ProblemDetails for bad input (400), authentication (401), size (413) and storage that did not answer in
+    /// time (429 for Chatwoot, which retries only that and 500; 503 for Telegram, which retries anything). No antiforgery: the
     /// caller is a server that authenticates otherwise.
     /// </summary>
     public static RouteHandlerBuilder MapWebhook(this IEndpointRouteBuilder app, string name, Delegate handler, string summary, string description) =>
@@ -46,5 +47,7 @@ public static class WebhookBody
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
 }

@@ -24,10 +24,9 @@ public sealed record ArticleScope(ArticleIndex Index, string Locale, string Port
 /// </summary>
 public sealed partial class ArticleRetriever
 {
-    private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
+    private readonly EmbeddingModel? _model;
     private readonly EmbeddingStore _store;
     private readonly IOptionsMonitor<RetrievalOptions> _options;
-    private readonly LlmOptions _llm;
     private readonly SupportRelayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ArticleRetriever> _logger;
@@ -36,15 +35,13 @@ public sealed partial class ArticleRetriever
     private long _unavailableUntil;
 
     /// <param name="stopping">Ends the embedding of articles that goes on in the background (the application stopping).</param>
-    public ArticleRetriever(IEmbeddingGenerator<string, Embedding<float>>? generator, EmbeddingStore store,
-        IOptionsMonitor<RetrievalOptions> options, IOptions<LlmOptions> llm, SupportRelayMetrics metrics, TimeProvider time,
+    public ArticleRetriever(EmbeddingModel? model, EmbeddingStore store,
+        IOptionsMonitor<RetrievalOptions> options, SupportRelayMetrics metrics, TimeProvider time,
         ILogger<ArticleRetriever> logger, CancellationToken stopping = default)
     {
-        ArgumentNullException.ThrowIfNull(llm);
-        _generator = generator;
+        _model = model;
         _store = store;
         _options = options;
-        _llm = llm.Value;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -52,7 +49,10 @@ public sealed partial class ArticleRetriever
     }
 
     /// <summary>True when an embedding model is configured.</summary>
-    public bool HasEmbeddings => _generator is not null;
+    public bool HasEmbeddings => _model is not null;
+
+    /// <summary>The embedding model's name (its stored vectors are keyed by it), or null.</summary>
+    public string? EmbeddingModelName => _model?.Name;
 
     /// <summary>The mode used when a search names none.</summary>
     public RetrievalMode DefaultMode => _options.CurrentValue.EffectiveMode(HasEmbeddings);
@@ -67,7 +67,7 @@ public sealed partial class ArticleRetriever
     {
         ArgumentNullException.ThrowIfNull(scope);
         var effective = mode ?? DefaultMode;
-        if (effective == RetrievalMode.Bm25 || _generator is null || top <= 0 || scope.Index.Count == 0 || string.IsNullOrWhiteSpace(question))
+        if (effective == RetrievalMode.Bm25 || _model is null || top <= 0 || scope.Index.Count == 0 || string.IsNullOrWhiteSpace(question))
         {
             return scope.Index.Search(question, top, context);
         }
@@ -219,7 +219,7 @@ public sealed partial class ArticleRetriever
 
     private async Task<float[][]> EmbedArticlesAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
     {
-        var model = _llm.EmbeddingModel!;
+        var model = _model!.Name;
         var articles = scope.Index.Articles;
         var texts = articles.Select(a => DocumentText(a, options)).ToArray();
         var hashes = texts.Select(t => Hash(model, t)).ToArray();
@@ -245,7 +245,7 @@ public sealed partial class ArticleRetriever
             LogEmbeddingArticles(missing.Count, articles.Count, scope.Portal, scope.Locale);
         }
 
-        foreach (var batch in missing.Chunk(_llm.EmbeddingBatchSize))
+        foreach (var batch in missing.Chunk(_model.BatchSize))
         {
             var embedded = await EmbedAsync([.. batch.Select(i => texts[i])], cancellationToken);
             var rows = new List<StoredEmbedding>(batch.Length);
@@ -280,8 +280,8 @@ public sealed partial class ArticleRetriever
     private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_llm.EmbeddingTimeout);
-        var result = await _generator!.GenerateAsync(texts, cancellationToken: timeout.Token);
+        timeout.CancelAfter(_model!.Timeout);
+        var result = await _model.Generator.GenerateAsync(texts, cancellationToken: timeout.Token);
         if (result.Count != texts.Count)
         {
             throw new InvalidDataException($"The embedding endpoint returned {result.Count} vectors for {texts.Count} texts.");

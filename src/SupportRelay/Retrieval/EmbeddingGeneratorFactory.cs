@@ -6,15 +6,29 @@ using SupportRelay.Answering;
 namespace SupportRelay.Retrieval;
 
 /// <summary>
-/// Builds the <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <c>Llm:EmbeddingModel</c>. Embeddings
-/// always go through OpenAI's protocol (<c>POST {EmbeddingBaseUrl}/embeddings</c>), which OpenAI, Ollama,
-/// llama.cpp and vLLM all speak, whatever <c>Llm:Provider</c> writes the answers.
+/// Builds the embedding model of <c>Retrieval:Embeddings</c>: none; <c>embedded</c>, all-MiniLM-L6-v2 inside the
+/// service (<see cref="EmbeddedEmbeddingGenerator"/>); or <c>endpoint</c>, <c>Llm:EmbeddingModel</c> through
+/// OpenAI's protocol (<c>POST {EmbeddingBaseUrl}/embeddings</c>), which OpenAI, Ollama, llama.cpp and vLLM all
+/// speak, whatever <c>Llm:Provider</c> writes the answers.
 /// </summary>
 public static class EmbeddingGeneratorFactory
 {
-    public static IEmbeddingGenerator<string, Embedding<float>>? Create(LlmOptions options, HttpClient http)
+    /// <summary>A batch the embedded model encodes takes about a second; an endpoint is given its own timeout.</summary>
+    private const int EmbeddedBatchSize = 16;
+
+    public static EmbeddingModel? Create(LlmOptions options, RetrievalOptions retrieval, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(retrieval);
+        switch (retrieval.EffectiveEmbeddings(options))
+        {
+            case EmbeddingSource.None:
+                return null;
+            case EmbeddingSource.Embedded:
+                return new EmbeddingModel(new EmbeddedEmbeddingGenerator(), "embedded:" + EmbeddedEmbeddingGenerator.ModelName,
+                    EmbeddedBatchSize, TimeSpan.FromMinutes(2));
+        }
+
         if (string.IsNullOrWhiteSpace(options.EmbeddingModel))
         {
             return null;
@@ -38,6 +52,6 @@ public static class EmbeddingGeneratorFactory
             // Local servers (Ollama, llama.cpp) take no key, but the SDK wants one.
             new ApiKeyCredential(string.IsNullOrEmpty(key) ? "unused" : key),
             clientOptions);
-        return client.AsIEmbeddingGenerator();
+        return new EmbeddingModel(client.AsIEmbeddingGenerator(), options.EmbeddingModel, options.EmbeddingBatchSize, options.EmbeddingTimeout);
     }
 }

@@ -21,8 +21,9 @@ public static class RetrievalExtensions
         {
             var llm = sp.GetRequiredService<IOptions<LlmOptions>>();
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("embeddings");
-            return new ArticleRetriever(EmbeddingGeneratorFactory.Create(llm.Value, http), sp.GetRequiredService<EmbeddingStore>(),
-                sp.GetRequiredService<IOptionsMonitor<RetrievalOptions>>(), llm, sp.GetRequiredService<Operations.SupportRelayMetrics>(),
+            var retrieval = sp.GetRequiredService<IOptionsMonitor<RetrievalOptions>>();
+            return new ArticleRetriever(EmbeddingGeneratorFactory.Create(llm.Value, retrieval.CurrentValue, http), sp.GetRequiredService<EmbeddingStore>(),
+                retrieval, sp.GetRequiredService<Operations.SupportRelayMetrics>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ArticleRetriever>>(),
                 sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
         });

@@ -15,6 +15,19 @@ public enum RetrievalMode
     Hybrid,
 }
 
+/// <summary>Where article and question embeddings come from.</summary>
+public enum EmbeddingSource
+{
+    /// <summary>No embeddings: BM25 alone.</summary>
+    None,
+
+    /// <summary>all-MiniLM-L6-v2 inside the service (ONNX Runtime); English.</summary>
+    Embedded,
+
+    /// <summary><c>Llm:EmbeddingModel</c> on an OpenAI-compatible endpoint.</summary>
+    Endpoint,
+}
+
 /// <summary>
 /// The <c>Retrieval</c> configuration section: how BM25 and embeddings (<c>Llm:EmbeddingModel</c>) are
 /// combined, and how a cosine similarity becomes a confidence the handoff threshold
@@ -30,6 +43,19 @@ public sealed class RetrievalOptions
     /// </summary>
     [RegularExpression("^(|bm25|semantic|hybrid)$", ErrorMessage = "Retrieval:Mode must be bm25, semantic or hybrid.")]
     public string Mode { get; set; } = "";
+
+    /// <summary>
+    /// <c>none</c>, <c>embedded</c> (all-MiniLM-L6-v2 inside the service, no endpoint) or <c>endpoint</c>
+    /// (<c>Llm:EmbeddingModel</c>); unset: <c>endpoint</c> when <c>Llm:EmbeddingModel</c> is set, else <see cref="DefaultEmbeddings"/>.
+    /// </summary>
+    public EmbeddingSource? Embeddings { get; set; }
+
+    /// <summary>What an unset <see cref="Embeddings"/> means without an embedding endpoint.</summary>
+    public const EmbeddingSource DefaultEmbeddings = EmbeddingSource.Embedded;
+
+    /// <summary>The embeddings in force.</summary>
+    public EmbeddingSource EffectiveEmbeddings(Answering.LlmOptions llm) =>
+        Embeddings ?? (string.IsNullOrWhiteSpace(llm?.EmbeddingModel) ? DefaultEmbeddings : EmbeddingSource.Endpoint);
 
     /// <summary>
     /// How the hybrid mode orders articles: <c>rrf</c> (reciprocal rank fusion) or <c>weighted</c>

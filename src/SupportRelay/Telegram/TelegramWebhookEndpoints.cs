@@ -85,7 +85,7 @@ public static class TelegramWebhookEndpoints
         {
             // Telegram retries any answer but 200.
             metrics.WebhookRejected(Source, "storage_unavailable");
-            return ChatwootWebhookEndpoints.StorageUnavailable(request.HttpContext);
+            return ChatwootWebhookEndpoints.StorageUnavailable(request.HttpContext, StatusCodes.Status503ServiceUnavailable);
         }
 
         metrics.WebhookReceived(Source, stored ? "stored" : "duplicate");

@@ -7,7 +7,10 @@ namespace SupportRelay.Tests.Cli;
 /// <summary>The program's command line, run as a process the way a user runs it, on the Scalingo corpus.</summary>
 public sealed class CommandLineTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args)
+    private static Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args) => RunWithEmbeddingsAsync(stdin, "none", args);
+
+    /// <param name="embeddings">Retrieval:Embeddings; null: the program's default, as a user gets it.</param>
+    private static async Task<(int Exit, string Out, string Err)> RunWithEmbeddingsAsync(string stdin, string? embeddings, params string[] args)
     {
         var program = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "SupportRelay.exe" : "SupportRelay");
         var work = Directory.CreateTempSubdirectory("supportrelay-cli-");
@@ -25,6 +28,11 @@ public sealed class CommandLineTests
         }
 
         start.Environment["Llm__Provider"] = "none";
+        if (embeddings is not null)
+        {
+            start.Environment["Retrieval__Embeddings"] = embeddings;
+        }
+
         using var process = Process.Start(start)!;
         await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
@@ -68,7 +76,8 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Ask_takes_the_question_as_an_argument()
     {
-        var (exit, output, _) = await RunAsync("", "ask", "--articles", CorpusPaths.ScalingoArticles, "How do I set environment variables?");
+        // With the program's defaults, as a user meets it: hybrid retrieval with the embedded model.
+        var (exit, output, _) = await RunWithEmbeddingsAsync("", null, "ask", "--articles", CorpusPaths.ScalingoArticles, "How do I set environment variables?");
 
         Assert.Equal(0, exit);
         Assert.Contains("doc.scalingo.com/platform/app/environment", output, StringComparison.Ordinal);

@@ -96,9 +96,9 @@ public sealed class SearchCommandTests : IDisposable
     [Fact]
     public async Task Semantic_modes_without_an_embedding_model_are_refused()
     {
-        var run = await RunAsync("anything", new Dictionary<string, string>(), "search", "--articles", ArticlesFile(), "--mode", "hybrid");
+        var run = await RunAsync("anything", new Dictionary<string, string> { ["Retrieval__Embeddings"] = "none" }, "search", "--articles", ArticlesFile(), "--mode", "hybrid");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("Llm:EmbeddingModel", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Retrieval:Embeddings", run.Error, StringComparison.Ordinal);
     }
 }

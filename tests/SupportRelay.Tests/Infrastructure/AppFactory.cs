@@ -26,6 +26,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Sqlite"] = $"Data Source={DatabasePath}",
             ["Database:Provider"] = "sqlite",
             ["Logging:LogLevel:Default"] = "Warning",
+            // BM25 alone unless a test says otherwise: the embedded model's tests choose it, the others stay fast and exact.
+            ["Retrieval:Embeddings"] = "none",
         };
         if (database == DatabaseKind.Postgres && settings?.ContainsKey("ConnectionStrings:Postgres") != true)
         {
@@ -37,6 +39,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
+        }
+
+        // A test that names an embedding endpoint gets it, as an operator would.
+        if (settings?.ContainsKey("Llm:EmbeddingModel") == true && settings?.ContainsKey("Retrieval:Embeddings") != true)
+        {
+            _settings.Remove("Retrieval:Embeddings");
         }
     }
 

@@ -252,3 +252,27 @@ public abstract class SemanticRetrievalTests(DatabaseKind database)
 public sealed class SemanticRetrievalTestsOnSqlite() : SemanticRetrievalTests(DatabaseKind.Sqlite);
 
 public sealed class SemanticRetrievalTestsOnPostgres() : SemanticRetrievalTests(DatabaseKind.Postgres);
+
+/// <summary>The default embeddings: the model inside the service, no endpoint.</summary>
+public sealed class EmbeddedModelTests
+{
+    [Fact]
+    public async Task By_default_the_bot_ranks_by_meaning_with_the_embedded_model_and_stores_its_vectors()
+    {
+        await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?>
+        {
+            // The default, spelled out: the test fixture otherwise keeps BM25 alone.
+            ["Retrieval:Embeddings"] = "embedded",
+            ["Retrieval:IndexingWait"] = "00:01:00",
+        });
+
+        // No word of the question is in any article: BM25 finds nothing, meaning finds "Restart a virtual machine".
+        await s.SendAsync(s.Message("my box froze, how do I bounce it"));
+        await s.WaitForPostsAsync(1);
+        await s.WaitIdleAsync();
+
+        Assert.StartsWith("[\"1\"", (await s.QueryAsync<string>("SELECT article_ids FROM bot_decisions")).Single(), StringComparison.Ordinal);
+        var models = await s.QueryAsync<(string Model, long Dimensions)>("SELECT DISTINCT model, dimensions FROM article_embeddings");
+        Assert.Equal([("embedded:all-MiniLM-L6-v2", 384L)], models);
+    }
+}
