@@ -8,6 +8,8 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["retrieval-latency"] = RetrievalBenchmarks.RunLatencyAsync,
     ["retrieval-tune"] = RetrievalBenchmarks.RunTuningAsync,
     ["retrieval-scalingo"] = () => RetrievalBenchmarks.RunScalingoAsync(args.Skip(1).ToArray()),
+    ["decisions"] = () => DecisionBenchmarks.RunAsync(args.Skip(1).ToArray()),
+    ["decision-retrieval"] = DecisionRetrievalBenchmarks.RunAsync,
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
     ["memory"] = ServiceBenchmarks.RunMemoryAsync,

@@ -29,9 +29,15 @@ public static class CommandLineApp
     }
 
     /// <summary>A host with the service's configuration and core services, logging to stderr.</summary>
-    public static IHost BuildHost(Action<IServiceCollection>? configure = null)
+    /// <param name="settings">Configuration that overrides the files and the environment (benchmarks compare settings side by side).</param>
+    public static IHost BuildHost(Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, Args = [] });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning);

@@ -113,14 +113,22 @@ public sealed partial class ArticleRetriever
         // The question first: one short call, and its length tells which dimension the model gives now.
         var query = (await EmbedAsync([options.QueryPrefix + question], cancellationToken))[0];
         Normalize(query);
-        var vectors = await ArticleVectorsAsync(scope, query.Length, options, cancellationToken);
-        var similarities = new (int Ordinal, float Similarity)[vectors.Length];
-        for (var i = 0; i < vectors.Length; i++)
+        var chunks = await ArticleVectorsAsync(scope, query.Length, options, cancellationToken);
+        // An article is as close as its closest chunk: a question about a detail deep in a long article meets it there.
+        var best = new float[scope.Index.Count];
+        Array.Fill(best, float.MinValue);
+        for (var i = 0; i < chunks.Vectors.Length; i++)
         {
-            similarities[i] = (i, System.Numerics.Tensors.TensorPrimitives.Dot<float>(vectors[i], query));
+            var similarity = System.Numerics.Tensors.TensorPrimitives.Dot<float>(chunks.Vectors[i], query);
+            var article = chunks.Articles[i];
+            if (similarity > best[article])
+            {
+                best[article] = similarity;
+            }
         }
 
-        return [.. similarities
+        return [.. best.Select((similarity, ordinal) => (Ordinal: ordinal, Similarity: similarity))
+            .Where(s => s.Similarity > float.MinValue)
             .OrderByDescending(s => s.Similarity)
             .Take(pool)
             .Select(s => new SemanticHit(scope.Index.Articles[s.Ordinal], s.Similarity))];
@@ -151,7 +159,7 @@ public sealed partial class ArticleRetriever
     /// once per index and dimension, in the background (<see cref="LoadArticleVectorsAsync"/>), and
     /// questions asked meanwhile share that load: each waits up to <see cref="RetrievalOptions.IndexingWait"/>.
     /// </summary>
-    private async Task<float[][]> ArticleVectorsAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
+    private async Task<ChunkVectors> ArticleVectorsAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
     {
         var entry = _vectors.GetValue(scope.Index, _ => new IndexVectors());
         Task<VectorLoad> loading;
@@ -217,20 +225,21 @@ public sealed partial class ArticleRetriever
         }
     }
 
-    private async Task<float[][]> EmbedArticlesAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
+    private async Task<ChunkVectors> EmbedArticlesAsync(ArticleScope scope, int dimensions, RetrievalOptions options, CancellationToken cancellationToken)
     {
         var model = _model!.Name;
-        var articles = scope.Index.Articles;
-        var texts = articles.Select(a => DocumentText(a, options)).ToArray();
+        var chunks = scope.Index.Articles.SelectMany((article, ordinal) => Chunks(article, options)
+            .Select((text, n) => (Article: ordinal, Id: n == 0 ? article.Id : $"{article.Id}#{n}", Text: text))).ToArray();
+        var texts = chunks.Select(c => c.Text).ToArray();
         var hashes = texts.Select(t => Hash(model, t)).ToArray();
         var stored = (await _store.LoadAsync(scope.Portal, scope.Locale, cancellationToken))
             .ToDictionary(e => e.ArticleId, StringComparer.Ordinal);
 
-        var vectors = new float[articles.Count][];
+        var vectors = new float[chunks.Length][];
         var missing = new List<int>();
-        for (var i = 0; i < articles.Count; i++)
+        for (var i = 0; i < chunks.Length; i++)
         {
-            if (stored.TryGetValue(articles[i].Id, out var row) && row.Hash == hashes[i] && row.Vector.Length == dimensions)
+            if (stored.TryGetValue(chunks[i].Id, out var row) && row.Hash == hashes[i] && row.Vector.Length == dimensions)
             {
                 vectors[i] = row.Vector;
             }
@@ -242,7 +251,7 @@ public sealed partial class ArticleRetriever
 
         if (missing.Count > 0)
         {
-            LogEmbeddingArticles(missing.Count, articles.Count, scope.Portal, scope.Locale);
+            LogEmbeddingArticles(missing.Count, chunks.Length, scope.Index.Count, scope.Portal, scope.Locale);
         }
 
         foreach (var batch in missing.Chunk(_model.BatchSize))
@@ -259,14 +268,14 @@ public sealed partial class ArticleRetriever
 
                 Normalize(embedded[j]);
                 vectors[batch[j]] = embedded[j];
-                rows.Add(new StoredEmbedding(articles[batch[j]].Id, hashes[batch[j]], model, embedded[j]));
+                rows.Add(new StoredEmbedding(chunks[batch[j]].Id, hashes[batch[j]], model, embedded[j]));
             }
 
             // Stored batch by batch: an interrupted first indexing resumes where it stopped.
             await _store.SaveAsync(scope.Portal, scope.Locale, rows, cancellationToken);
         }
 
-        var current = articles.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var current = chunks.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         await _store.DeleteAsync(scope.Portal, scope.Locale, [.. stored.Keys.Where(id => !current.Contains(id))], cancellationToken);
 
         foreach (var vector in vectors)
@@ -274,7 +283,7 @@ public sealed partial class ArticleRetriever
             Normalize(vector);
         }
 
-        return vectors;
+        return new ChunkVectors(vectors, [.. chunks.Select(c => c.Article)]);
     }
 
     private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -290,18 +299,41 @@ public sealed partial class ArticleRetriever
         return [.. result.Select(e => e.Vector.ToArray())];
     }
 
-    /// <summary>What is embedded of an article: its title, description and text, cut to a length.</summary>
-    internal static string DocumentText(Article article, RetrievalOptions options)
+    /// <summary>
+    /// What is embedded of an article, in chunks a sentence model reads whole (all-MiniLM-L6-v2 stops at 256
+    /// tokens, about a thousand characters): the first is the title, the description and the opening; each next
+    /// one the title again and the following passages up to <see cref="RetrievalOptions.ChunkChars"/>, at most
+    /// <see cref="RetrievalOptions.MaxChunks"/> chunks. A long article is found by any of its parts.
+    /// </summary>
+    internal static IReadOnlyList<string> Chunks(Article article, RetrievalOptions options)
     {
-        var text = new StringBuilder(options.DocumentPrefix).Append(article.Title);
+        var head = new StringBuilder(options.DocumentPrefix).Append(article.Title);
         if (!string.IsNullOrWhiteSpace(article.Description))
         {
-            text.Append('\n').Append(article.Description);
+            head.Append('\n').Append(article.Description);
         }
 
-        text.Append('\n').Append(MarkdownText.ToPlainText(article.Content ?? ""));
-        var full = text.ToString();
-        return full.Length <= options.EmbeddingMaxChars ? full : TextCut.AtBoundary(full, options.EmbeddingMaxChars);
+        var chunks = new List<string>();
+        var current = new StringBuilder(head.ToString());
+        var title = options.DocumentPrefix + article.Title;
+        foreach (var passage in MarkdownText.Passages(article.Content ?? ""))
+        {
+            if (current.Length > title.Length && current.Length + passage.Length + 1 > options.ChunkChars)
+            {
+                chunks.Add(current.ToString());
+                if (chunks.Count == options.MaxChunks)
+                {
+                    return chunks;
+                }
+
+                current = new StringBuilder(title);
+            }
+
+            current.Append('\n').Append(passage.Length <= options.ChunkChars ? passage : TextCut.AtBoundary(passage, options.ChunkChars));
+        }
+
+        chunks.Add(current.ToString());
+        return chunks;
     }
 
     internal static string Hash(string model, string text) =>
@@ -317,10 +349,13 @@ public sealed partial class ArticleRetriever
         }
     }
 
-    private sealed record LoadedVectors(int Dimensions, float[][] Vectors);
+    private sealed record LoadedVectors(int Dimensions, ChunkVectors Vectors);
+
+    /// <summary>The unit vectors of an index's chunks, and the article (its ordinal) each chunk is of.</summary>
+    private sealed record ChunkVectors(float[][] Vectors, int[] Articles);
 
     /// <summary>How a load of article vectors ended: the vectors, or why there are none (a fallback reason).</summary>
-    private sealed record VectorLoad(float[][]? Vectors, string? Failure);
+    private sealed record VectorLoad(ChunkVectors? Vectors, string? Failure);
 
     /// <summary>An index's article vectors: those loaded, and the load on its way. Guarded by <see cref="Gate"/>.</summary>
     private sealed class IndexVectors
@@ -352,8 +387,8 @@ public sealed partial class ArticleRetriever
         public string Reason { get; } = reason;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding {Missing} of {Count} articles of {Portal}/{Locale}")]
-    private partial void LogEmbeddingArticles(int missing, int count, string portal, string locale);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding {Missing} of {Chunks} chunks of the {Count} articles of {Portal}/{Locale}")]
+    private partial void LogEmbeddingArticles(int missing, int chunks, int count, string portal, string locale);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The articles of {Portal}/{Locale} are still being embedded; this question is ranked by BM25 alone")]
     private partial void LogStillEmbedding(string portal, string locale);

@@ -95,9 +95,16 @@ public sealed class RetrievalOptions
     /// <inheritdoc cref="QueryPrefix"/>
     public string DocumentPrefix { get; set; } = "";
 
-    /// <summary>Characters of an article embedded (title, description, then the text).</summary>
-    [Range(100, 100_000)]
-    public int EmbeddingMaxChars { get; set; } = 2000;
+    /// <summary>
+    /// Characters of one embedded chunk of an article (each chunk starts with the title). About what
+    /// all-MiniLM-L6-v2 reads whole (256 tokens); a model with a longer window can take more.
+    /// </summary>
+    [Range(200, 100_000)]
+    public int ChunkChars { get; set; } = 900;
+
+    /// <summary>Chunks embedded per article at most (the rest of a very long article is found by BM25).</summary>
+    [Range(1, 200)]
+    public int MaxChunks { get; set; } = 24;
 
     /// <summary>After the embedding endpoint failed, how long retrieval uses BM25 alone before trying it again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]

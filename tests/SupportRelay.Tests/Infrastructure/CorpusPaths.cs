@@ -14,4 +14,7 @@ internal static class CorpusPaths
     public static string StackFaqQuestions => Path.Combine(Root, "stackfaq", "queries.jsonl");
 
     public static string ScalingoArticles => Path.Combine(Root, "scalingo", "articles.jsonl");
+
+    /// <summary>Labelled customer messages over the Scalingo articles (corpus/scalingo/QUESTIONS.md).</summary>
+    public static string ScalingoQuestions => Path.Combine(Root, "scalingo", "questions.jsonl");
 }

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SupportRelay.Answering;
+using SupportRelay.Bot;
+using SupportRelay.Cli;
+using SupportRelay.HelpCenter;
+using SupportRelay.Retrieval;
+using SupportRelay.Storage;
+using SupportRelay.Tests.Infrastructure;
+
+namespace SupportRelay.Bench;
+
+/// <summary>
+/// The bot's decision on labelled customer messages over the Scalingo help center
+/// (<c>corpus/scalingo/questions.jsonl</c>): answered from the right article, handed off when it should be,
+/// for BM25, hybrid with the embedded model, and a fake model that answers exactly when a right article is in
+/// its prompt (the gate's recall when a model judges). Figures per kind, on the tuning and held-out halves.
+/// </summary>
+internal static class DecisionBenchmarks
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var messages = DecisionEvaluation.Load(CorpusPaths.ScalingoQuestions);
+        var articles = ArticleFile.Load(CorpusPaths.ScalingoArticles);
+        using var index = ArticleIndex.Build(articles, "en");
+        var only = args.Length > 0 ? args[0] : null;
+        foreach (var (name, settings, model) in new (string, Dictionary<string, string?>, bool)[]
+        {
+            ("bm25, no LLM", new() { ["Retrieval:Embeddings"] = "none" }, false),
+            ("hybrid (embedded model), no LLM", new() { ["Retrieval:Embeddings"] = "embedded" }, false),
+            ("hybrid (embedded model), a model that answers when a right article is in its prompt", new() { ["Retrieval:Embeddings"] = "embedded" }, true),
+        })
+        {
+            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var decisions = await DecideAsync(index, messages, settings, model);
+            foreach (var split in new[] { "tune", "heldout" })
+            {
+                Console.WriteLine(DecisionEvaluation.Table($"== {name}: {split} half", [.. decisions.Decisions.Where(d => d.Message.Split == split)]));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"time per message: p50 {Percentile(decisions.Milliseconds, 0.5):F1} ms, p99 {Percentile(decisions.Milliseconds, 0.99):F1} ms\n"));
+        }
+    }
+
+    /// <summary>Every message through the bot's own pipeline (what <c>ask</c> and the service run), with its conversation's history.</summary>
+    internal static async Task<(List<(LabelledMessage Message, BotDecision Decision)> Decisions, List<double> Milliseconds)> DecideAsync(
+        ArticleIndex index, IReadOnlyList<LabelledMessage> messages, Dictionary<string, string?> settings, bool model)
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
+        settings = new Dictionary<string, string?>(settings)
+        {
+            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
+            ["Llm:Provider"] = "none",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Retrieval:IndexingWait"] = "01:00:00",
+        };
+        var gold = messages.ToDictionary(m => m.Question, m => m.Articles, StringComparer.Ordinal);
+        using var host = CommandLineApp.BuildHost(services =>
+        {
+            if (model)
+            {
+                services.RemoveAll<IAnswerGenerator>();
+                services.AddSingleton<IAnswerGenerator>(new OracleModel(gold));
+            }
+        }, settings);
+        await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        var responder = host.Services.GetRequiredService<BotResponder>();
+        var scope = new ArticleScope(index, "en", "file:articles.jsonl");
+        var decisions = new List<(LabelledMessage, BotDecision)>();
+        var times = new List<double>();
+        foreach (var message in messages)
+        {
+            var history = message.History.Select(h => new HistoryMessage(ConversationStore.Customer, h)).ToList();
+            var watch = Stopwatch.StartNew();
+            var decision = await responder.RespondAsync(message.Question, history, _ => Task.FromResult<ArticleScope?>(scope), null, CancellationToken.None);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            decisions.Add((message, decision));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(database);
+        return (decisions, times);
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    /// <summary>
+    /// A model that judges perfectly: it answers, citing the right article, exactly when one is among the
+    /// articles in its prompt, and says "not answered" otherwise. What the gate keeps from it is then the
+    /// gate's own loss.
+    /// </summary>
+    private sealed class OracleModel(Dictionary<string, IReadOnlyList<string>> gold) : IAnswerGenerator
+    {
+        public bool UsesModel => true;
+
+        public Task<AnswerResult> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
+        {
+            var right = gold.TryGetValue(request.Question, out var articles)
+                ? request.Hits.FirstOrDefault(h => articles.Contains(h.Article.Id, StringComparer.Ordinal))
+                : null;
+            return Task.FromResult(right is null
+                ? new AnswerResult(false, "", [])
+                : new AnswerResult(true, "From " + right.Article.Title, [right.Article.Id]));
+        }
+    }
+}
+
+/// <summary>How often the right article ranks first, in the top 3 and top 10, for the answerable messages.</summary>
+internal static class DecisionRetrievalBenchmarks
+{
+    public static async Task RunAsync()
+    {
+        var messages = DecisionEvaluation.Load(CorpusPaths.ScalingoQuestions).Where(m => m.Kind == QuestionKinds.Answerable).ToList();
+        using var index = ArticleIndex.Build(ArticleFile.Load(CorpusPaths.ScalingoArticles), "en");
+        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
+        using var host = CommandLineApp.BuildHost(settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
+            ["Retrieval:Embeddings"] = "embedded",
+            ["Retrieval:IndexingWait"] = "01:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        var retriever = host.Services.GetRequiredService<ArticleRetriever>();
+        var scope = new ArticleScope(index, "en", "file:articles.jsonl");
+        foreach (var mode in new[] { RetrievalMode.Bm25, RetrievalMode.Semantic, RetrievalMode.Hybrid })
+        {
+            foreach (var split in new[] { "tune", "heldout" })
+            {
+                var questions = messages.Where(m => m.Split == split)
+                    .Select(m => new LabeledQuestion(m.Id, m.Question, m.Articles)).ToList();
+                var hits = new Dictionary<string, IReadOnlyList<SearchHit>>(StringComparer.Ordinal);
+                foreach (var message in messages.Where(m => m.Split == split))
+                {
+                    hits[message.Id] = await retriever.SearchAsync(scope, message.Question, 10,
+                        message.History.Count == 0 ? null : string.Join('\n', message.History.TakeLast(2)), mode, CancellationToken.None);
+                }
+
+                var quality = RetrievalEvaluation.Measure(q => hits[q.Id], questions);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{mode,-9} {split,-8} recall@1 {quality.RecallAt1:F3}  recall@3 {quality.RecallAt3:F3}  MRR@10 {quality.MrrAt10:F3}"));
+            }
+        }
+    }
+}
