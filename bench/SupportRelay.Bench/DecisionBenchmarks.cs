@@ -154,3 +154,32 @@ internal static class DecisionRetrievalBenchmarks
         }
     }
 }
+
+/// <summary>The answerable messages whose right article does not rank first, with what ranked first instead.</summary>
+internal static class DecisionMissBenchmarks
+{
+    public static async Task RunAsync()
+    {
+        var messages = DecisionEvaluation.Load(CorpusPaths.ScalingoQuestions).Where(m => m.Kind == QuestionKinds.Answerable && m.Split == "tune").Take(150).ToList();
+        using var index = ArticleIndex.Build(ArticleFile.Load(CorpusPaths.ScalingoArticles), "en");
+        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
+        using var host = CommandLineApp.BuildHost(settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
+            ["Retrieval:Embeddings"] = "embedded",
+            ["Retrieval:IndexingWait"] = "01:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        var retriever = host.Services.GetRequiredService<ArticleRetriever>();
+        var scope = new ArticleScope(index, "en", "file:articles.jsonl");
+        foreach (var m in messages)
+        {
+            var hits = await retriever.SearchAsync(scope, m.Question, 3, null, RetrievalMode.Hybrid, CancellationToken.None);
+            if (hits.Count == 0 || !m.Articles.Contains(hits[0].Article.Id, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"{m.Question}\n   gold {string.Join(",", m.Articles)}\n   got  {string.Join(" | ", hits.Select(h => h.Article.Id))}");
+            }
+        }
+    }
+}

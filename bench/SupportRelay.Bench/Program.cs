@@ -10,6 +10,8 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["retrieval-scalingo"] = () => RetrievalBenchmarks.RunScalingoAsync(args.Skip(1).ToArray()),
     ["decisions"] = () => DecisionBenchmarks.RunAsync(args.Skip(1).ToArray()),
     ["decision-retrieval"] = DecisionRetrievalBenchmarks.RunAsync,
+    ["decision-misses"] = DecisionMissBenchmarks.RunAsync,
+    ["decisions-fit"] = () => DecisionFit.RunAsync(args.Skip(1).ToArray()),
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
     ["memory"] = ServiceBenchmarks.RunMemoryAsync,
@@ -22,7 +24,7 @@ if (name == "all")
 {
     foreach (var (benchmarkName, run) in benchmarks)
     {
-        if (benchmarkName is not ("retrieval-tune" or "retrieval-scalingo"))
+        if (benchmarkName is not ("retrieval-tune" or "retrieval-scalingo" or "decisions-fit"))
         {
             Console.WriteLine($"== {benchmarkName}");
             await run();

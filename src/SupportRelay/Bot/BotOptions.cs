@@ -19,9 +19,13 @@ public sealed class BotOptions
     /// </summary>
     public bool TrustProviderPubkeyAttribute { get; set; }
 
-    /// <summary>Below this retrieval confidence (0 to 1) the bot hands off without calling the LLM.</summary>
+    /// <summary>
+    /// Overrides the answer model's threshold: below this probability (0 to 1) that the best article answers, the
+    /// bot hands off without writing an answer. Unset: the model's own operating point, one without an LLM
+    /// (precision first) and one with (recall first: the LLM still says when the articles do not answer).
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double MinConfidence { get; set; } = Retrieval.RetrievalDefaults.MinConfidence;
+    public double? MinConfidence { get; set; }
 
     /// <summary>How many articles retrieval gives to the answer.</summary>
     [Range(1, 10)]

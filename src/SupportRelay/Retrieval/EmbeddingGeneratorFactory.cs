@@ -25,8 +25,7 @@ public static class EmbeddingGeneratorFactory
             case EmbeddingSource.None:
                 return null;
             case EmbeddingSource.Embedded:
-                return new EmbeddingModel(new EmbeddedEmbeddingGenerator(), "embedded:" + EmbeddedEmbeddingGenerator.ModelName,
-                    EmbeddedBatchSize, TimeSpan.FromMinutes(2));
+                return new EmbeddingModel(new EmbeddedEmbeddingGenerator(), "embedded:" + EmbeddedEmbeddingGenerator.ModelName, EmbeddedBatchSize, TimeSpan.FromMinutes(2));
         }
 
         if (string.IsNullOrWhiteSpace(options.EmbeddingModel))

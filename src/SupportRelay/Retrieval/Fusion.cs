@@ -40,7 +40,10 @@ public static class Fusion
     public static IReadOnlyList<SearchHit> Semantic(IReadOnlyList<SemanticHit> semantic, FusionSettings settings, int top)
     {
         ArgumentNullException.ThrowIfNull(semantic);
-        return [.. semantic.Take(top).Select(h => new SearchHit(h.Article, h.Similarity, SemanticConfidence(h.Similarity, settings)))];
+        return [.. semantic.Take(top).Select((h, i) => new SearchHit(h.Article, h.Similarity, SemanticConfidence(h.Similarity, settings))
+        {
+            Signals = new HitSignals(0, 0, 0, 0, h.Similarity, i + 1),
+        })];
     }
 
     /// <summary>
@@ -63,6 +66,7 @@ public static class Fusion
             candidate.LexicalRank = i + 1;
             candidate.LexicalScore = bestLexical > 0 ? lexical[i].Score / bestLexical : 0;
             candidate.LexicalConfidence = lexical[i].Confidence;
+            candidate.Lexical = lexical[i].Signals;
         }
 
         for (var i = 0; i < semantic.Count; i++)
@@ -70,6 +74,7 @@ public static class Fusion
             var candidate = For(semantic[i].Article);
             candidate.SemanticRank = i + 1;
             candidate.SemanticConfidence = SemanticConfidence(semantic[i].Similarity, settings);
+            candidate.Similarity = semantic[i].Similarity;
         }
 
         var w = settings.SemanticWeight;
@@ -81,7 +86,14 @@ public static class Fusion
                     : Reciprocal(c.LexicalRank, settings.RrfK) + Reciprocal(c.SemanticRank, settings.RrfK),
                 settings.ConfidenceByMax
                     ? Math.Max(c.SemanticConfidence, c.LexicalConfidence)
-                    : (w * c.SemanticConfidence) + ((1 - w) * c.LexicalConfidence)))
+                    : (w * c.SemanticConfidence) + ((1 - w) * c.LexicalConfidence))
+            {
+                Signals = (c.Lexical ?? new HitSignals(0, 0, 0, 0)) with
+                {
+                    Semantic = c.SemanticRank == int.MaxValue ? null : c.Similarity,
+                    SemanticRank = c.SemanticRank == int.MaxValue ? 0 : c.SemanticRank,
+                },
+            })
             // Ties (equal fused scores) go to the more confident article, then to BM25's order.
             .OrderByDescending(h => h.Score)
             .ThenByDescending(h => h.Confidence)
@@ -104,5 +116,9 @@ public static class Fusion
         public int SemanticRank { get; set; } = int.MaxValue;
 
         public double SemanticConfidence { get; set; }
+
+        public HitSignals? Lexical { get; set; }
+
+        public double Similarity { get; set; }
     }
 }
