@@ -183,3 +183,50 @@ internal static class DecisionMissBenchmarks
         }
     }
 }
+
+/// <summary>
+/// The extractive answer's passage against the labelled answer spans (50 messages), with the right article given:
+/// a hit when the passage holds at least 80 % of the span's words. And what the LLM reads per answer: whole
+/// articles (the old prompt, up to 6,000 characters each) against excerpts of the best passages.
+/// </summary>
+internal static class PassageBenchmarks
+{
+    public static void Run()
+    {
+        var messages = DecisionEvaluation.Load(CorpusPaths.ScalingoQuestions);
+        var articles = ArticleFile.Load(CorpusPaths.ScalingoArticles).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        foreach (var split in new[] { "tune", "heldout" })
+        {
+            var labelled = messages.Where(m => m.AnswerSpan is not null && m.Split == split).ToList();
+            var hits = labelled.Count(m => Covers(PassageExtractor.Best(articles[m.Articles[0]], m.Question, "en", ExtractiveAnswerGenerator.MaxPassageLength), m.AnswerSpan!));
+            var excerptHits = labelled.Count(m => Covers(PassageExtractor.Excerpt(articles[m.Articles[0]], m.Question, "en", 1800), m.AnswerSpan!));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{split,-8} answer spans: the extractive passage holds {hits} of {labelled.Count}; the LLM's excerpt (1,800 characters) holds {excerptHits}"));
+        }
+
+        var answerable = messages.Where(m => m.Kind == QuestionKinds.Answerable).ToList();
+        double whole = 0, excerpt = 0;
+        foreach (var message in answerable)
+        {
+            foreach (var id in message.Articles.Take(1))
+            {
+                var text = MarkdownText.ToPlainText(articles[id].Content);
+                whole += Math.Min(text.Length, 6000);
+                excerpt += PassageExtractor.Excerpt(articles[id], message.Question, "en", 1800).Length;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"article text in the prompt, per article: whole article (capped at 6,000) {whole / answerable.Count:F0} characters on average; excerpt {excerpt / answerable.Count:F0}; per answer of three articles about {3 * whole / answerable.Count:F0} -> {3 * excerpt / answerable.Count:F0}"));
+    }
+
+    private static bool Covers(string passage, string span)
+    {
+        var words = Words(MarkdownText.ToPlainText(span));
+        var have = Words(MarkdownText.ToPlainText(passage)).ToHashSet(StringComparer.Ordinal);
+        return words.Count > 0 && words.Count(have.Contains) >= 0.8 * words.Count;
+    }
+
+    private static List<string> Words(string text) =>
+        [.. text.Split((char[])[' ', '\n', '\t', ',', '.', ':', ';', '(', ')', '`', '*', '"', '\''], StringSplitOptions.RemoveEmptyEntries).Select(w => w.ToLowerInvariant())];
+}

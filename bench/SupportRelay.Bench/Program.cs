@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["decisions"] = () => DecisionBenchmarks.RunAsync(args.Skip(1).ToArray()),
     ["decision-retrieval"] = DecisionRetrievalBenchmarks.RunAsync,
     ["decision-misses"] = DecisionMissBenchmarks.RunAsync,
+    ["passages"] = () => { PassageBenchmarks.Run(); return Task.CompletedTask; },
     ["decisions-fit"] = () => DecisionFit.RunAsync(args.Skip(1).ToArray()),
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,

@@ -62,11 +62,8 @@ public sealed class LlmAnswerGenerator(IChatClient chat, IOptionsMonitor<LlmOpti
         prompt.AppendLine("Help Center articles:");
         foreach (var hit in request.Hits)
         {
-            var text = MarkdownText.ToPlainText(hit.Article.Content);
-            if (text.Length > settings.MaxArticleChars)
-            {
-                text = text[..settings.MaxArticleChars];
-            }
+            // The passages that bear on the question, not the whole article: a shorter prompt, and the answer in it.
+            var text = PassageExtractor.Excerpt(hit.Article, request.Question, request.Locale, settings.MaxArticleChars);
 
             prompt.Append("<article id=\"").Append(hit.Article.Id).Append("\" title=\"").Append(hit.Article.Title).AppendLine("\">")
                 .AppendLine(text).AppendLine("</article>");

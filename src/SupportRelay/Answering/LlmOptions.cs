@@ -57,7 +57,10 @@ public sealed class LlmOptions
     [Range(64, 8192)]
     public int MaxOutputTokens { get; set; } = 800;
 
-    /// <summary>Characters of each article given to the model.</summary>
+    /// <summary>
+    /// Characters of each article given to the model: its opening and the passages that bear most on the question,
+    /// in the article's order (<c>PassageExtractor.Excerpt</c>).
+    /// </summary>
     [Range(200, 100_000)]
-    public int MaxArticleChars { get; set; } = 6000;
+    public int MaxArticleChars { get; set; } = 1800;
 }

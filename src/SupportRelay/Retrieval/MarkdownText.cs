@@ -94,6 +94,77 @@ public static partial class MarkdownText
         return passages;
     }
 
+    /// <summary>
+    /// The article in the same passages as <see cref="Passages"/>, each with its plain text (for matching) and its
+    /// Markdown (for quoting): list numbering, emphasis and code blocks as the author wrote them, links that work
+    /// outside the site kept, template tags, HTML, images and links to the site's own pages reduced to their text.
+    /// </summary>
+    public static IReadOnlyList<(string Text, string Markdown)> AnswerPassages(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        var passages = new List<(string, string)>();
+        var text = new StringBuilder();
+        var source = new StringBuilder();
+        void Flush()
+        {
+            if (text.Length > 0)
+            {
+                passages.Add((text.ToString(), source.ToString().Trim()));
+                text.Clear();
+                source.Clear();
+            }
+        }
+
+        var hasBody = false;
+        var stripped = StripTemplateTags(markdown);
+        foreach (var block in Blocks(markdown))
+        {
+            var startsSection = block.IsHeading && hasBody;
+            var overflows = text.Length > 0 && text.Length + block.Text.Length > MaxPassageChars && text.Length >= MinPassageChars;
+            if (startsSection || overflows)
+            {
+                Flush();
+                hasBody = false;
+            }
+
+            hasBody |= !block.IsHeading;
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+                source.Append("\n\n");
+            }
+
+            text.Append(block.Text);
+            source.Append(QuotableMarkdown(stripped.Substring(block.Start, block.Length), block));
+        }
+
+        Flush();
+        return passages;
+    }
+
+    /// <summary>A block's Markdown as a chat shows it: a code block whole, anything else without HTML, images or unresolvable links.</summary>
+    private static string QuotableMarkdown(string markdown, TextBlock block)
+    {
+        if (block.IsCode)
+        {
+            return markdown.TrimEnd();
+        }
+
+        if (block.IsHeading)
+        {
+            // A heading in a chat message would shout; bold keeps it a title.
+            return $"**{block.Text}**";
+        }
+
+        var text = HtmlTag().Replace(markdown, "");
+        text = MarkdownImage().Replace(text, "");
+        // [text](https://...) works anywhere; [text][reference] and [text](relative) do not outside the site.
+        text = MarkdownLink().Replace(text, m => m.Groups["url"].Value.StartsWith("http", StringComparison.Ordinal) ? m.Value : m.Groups["text"].Value);
+        text = ReferenceLink().Replace(text, m => m.Groups["text"].Value);
+        // A paragraph's source lines are wrapped at the author's width: one line to the reader.
+        return WebUtility.HtmlDecode(block.IsParagraph ? Whitespace().Replace(text.Replace('\n', ' '), " ") : text).Trim();
+    }
+
     /// <summary>A soft line break inside a paragraph is a space to the reader; keeping it as a
     /// newline would make the wrapped source lines look like separate lines of text.</summary>
     private sealed class SoftBreakAsSpace : HtmlObjectRenderer<LineBreakInline>
@@ -102,7 +173,7 @@ public static partial class MarkdownText
             renderer.Write(obj.IsHard ? '\n' : ' ');
     }
 
-    private readonly record struct TextBlock(string Text, bool IsHeading);
+    private readonly record struct TextBlock(string Text, bool IsHeading, int Start = 0, int Length = 0, bool IsCode = false, bool IsParagraph = false);
 
     private static List<TextBlock> Blocks(string markdown)
     {
@@ -113,7 +184,7 @@ public static partial class MarkdownText
             var text = Render(block);
             if (text.Length > 0)
             {
-                blocks.Add(new TextBlock(text, block is HeadingBlock));
+                blocks.Add(new TextBlock(text, block is HeadingBlock, block.Span.Start, block.Span.Length, block is CodeBlock, block is ParagraphBlock));
             }
         }
         return blocks;
@@ -212,4 +283,13 @@ public static partial class MarkdownText
 
     [GeneratedRegex(@"[ \t\r\f\v\u00A0]+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
+    private static partial Regex MarkdownImage();
+
+    [GeneratedRegex(@"(?<!!)\[(?<text>[^\]]+)\]\((?<url>[^)\s]*)[^)]*\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"\[(?<text>[^\]]+)\]\[[^\]]*\]")]
+    private static partial Regex ReferenceLink();
 }

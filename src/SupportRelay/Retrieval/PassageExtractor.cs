@@ -30,41 +30,152 @@ public static class PassageExtractor
     {
         ArgumentNullException.ThrowIfNull(article);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChars);
-        var passages = MarkdownText.Passages(article.Content ?? string.Empty);
-        if (passages.Count == 0)
+        var scored = Score(article, question, locale);
+        if (scored.Count == 0)
         {
             return string.Empty;
         }
 
-        var analyzer = Analyzers.GetOrAdd(LocaleAnalyzers.Language(locale), language => LocaleAnalyzers.For(language, questionStopWords: true));
-        var questionTerms = LocaleAnalyzers.Terms(analyzer, "content", question ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+
+        // Strictly greater: on a tie the earlier passage stays; with no shared term, the opening passage.
         var best = 0;
-        if (questionTerms.Count > 0)
+        for (var i = 1; i < scored.Count; i++)
         {
-            var termCounts = passages
-                .Select(passage => LocaleAnalyzers.Terms(analyzer, "content", passage)
-                    .Where(questionTerms.Contains)
-                    .GroupBy(term => term, StringComparer.Ordinal)
-                    .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal))
-                .ToList();
-            var bestScore = 0.0;
-            for (var i = 0; i < termCounts.Count; i++)
+            if (scored[i].Score > scored[best].Score)
             {
-                var score = 0.0;
-                foreach (var (term, count) in termCounts[i])
-                {
-                    var documentFrequency = termCounts.Count(counts => counts.ContainsKey(term));
-                    var idf = Math.Log(1 + ((passages.Count - documentFrequency + 0.5) / (documentFrequency + 0.5)));
-                    score += idf * (1 + Math.Log(count));
-                }
-                // Strictly greater: on a tie the earlier passage stays.
-                if (score > bestScore)
-                {
-                    bestScore = score;
-                    best = i;
-                }
+                best = i;
             }
         }
-        return TextCut.AtBoundary(passages[best], maxChars);
+
+        return CutMarkdown(scored[best].Markdown, maxChars);
+    }
+
+    /// <summary>
+    /// What the LLM reads of an article: its best passages for the question, most relevant first until
+    /// <paramref name="maxChars"/>, then put back in the article's order (an answer follows the article's
+    /// steps), the opening passage always among them (it says what the article is about). Plain text, gaps
+    /// marked with "…".
+    /// </summary>
+    public static string Excerpt(Article article, string question, string locale, int maxChars)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        var scored = Score(article, question, locale);
+        if (scored.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var chosen = new SortedSet<int> { 0 };
+        var used = scored[0].Text.Length;
+        foreach (var (index, passage) in scored.Select((p, i) => (i, p)).Where(p => p.p.Score > 0).OrderByDescending(p => p.p.Score))
+        {
+            if (used + passage.Text.Length > maxChars)
+            {
+                continue;
+            }
+
+            chosen.Add(index);
+            used += passage.Text.Length;
+        }
+
+        var excerpt = new System.Text.StringBuilder();
+        var previous = -1;
+        foreach (var index in chosen)
+        {
+            excerpt.Append(previous < 0 ? "" : index == previous + 1 ? "\n" : "\n…\n").Append(scored[index].Text);
+            previous = index;
+        }
+
+        return excerpt.Length <= maxChars ? excerpt.ToString() : TextCut.AtBoundary(excerpt.ToString(), maxChars);
+    }
+
+    private static bool IsStructured(string block) =>
+        block.StartsWith("```", StringComparison.Ordinal) || block.StartsWith("~~~", StringComparison.Ordinal) || block.StartsWith('|')
+        || System.Text.RegularExpressions.Regex.IsMatch(block, @"^\s*([-*+]|[0-9]+[.)])\s");
+
+    /// <summary>Each passage with its score: the question terms it shares, weighted by their rarity among the article's passages and, mildly, by how often they occur.</summary>
+    private static List<(string Text, string Markdown, double Score)> Score(Article article, string question, string locale)
+    {
+        var passages = MarkdownText.AnswerPassages(article.Content ?? string.Empty);
+        var analyzer = Analyzers.GetOrAdd(LocaleAnalyzers.Language(locale), language => LocaleAnalyzers.For(language, questionStopWords: true));
+        var questionTerms = LocaleAnalyzers.Terms(analyzer, "content", question ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+        var termCounts = passages
+            .Select(passage => LocaleAnalyzers.Terms(analyzer, "content", passage.Text)
+                .Where(questionTerms.Contains)
+                .GroupBy(term => term, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal))
+            .ToList();
+        var scored = new List<(string, string, double)>(passages.Count);
+        for (var i = 0; i < passages.Count; i++)
+        {
+            var score = 0.0;
+            foreach (var (term, count) in termCounts[i])
+            {
+                var documentFrequency = termCounts.Count(counts => counts.ContainsKey(term));
+                var idf = Math.Log(1 + ((passages.Count - documentFrequency + 0.5) / (documentFrequency + 0.5)));
+                score += idf * (1 + Math.Log(count));
+            }
+
+            scored.Add((passages[i].Text, passages[i].Markdown, score));
+        }
+
+        return scored;
+    }
+
+    /// <summary>
+    /// The passage's Markdown within <paramref name="maxChars"/>: whole blocks while they fit (a numbered list or a
+    /// code block is never cut in the middle of a line), else the first block cut on a clean boundary, a code
+    /// fence closed again.
+    /// </summary>
+    internal static string CutMarkdown(string markdown, int maxChars)
+    {
+        if (markdown.Length <= maxChars)
+        {
+            return markdown;
+        }
+
+        var kept = new System.Text.StringBuilder();
+        foreach (var block in markdown.Split("\n\n"))
+        {
+            if (kept.Length + block.Length + 2 > maxChars)
+            {
+                // The room left takes a cut of a paragraph (a title alone answers nothing), never of a list or code.
+                var room = maxChars - kept.Length - 2;
+                if (kept.Length > 0 && room >= 60 && !IsStructured(block))
+                {
+                    kept.Append("\n\n").Append(TextCut.AtBoundary(block, room));
+                }
+
+                break;
+            }
+
+            kept.Append(kept.Length == 0 ? "" : "\n\n").Append(block);
+        }
+
+        if (kept.Length > 0)
+        {
+            return kept.ToString();
+        }
+
+        var first = markdown.Split("\n\n")[0];
+        if (first.StartsWith("```", StringComparison.Ordinal) || first.StartsWith("~~~", StringComparison.Ordinal))
+        {
+            var fence = first[..3];
+            var lines = first.Split('\n');
+            var code = new System.Text.StringBuilder(lines[0]);
+            foreach (var line in lines.Skip(1).Where(l => !l.StartsWith(fence, StringComparison.Ordinal)))
+            {
+                if (code.Length + line.Length + fence.Length + 2 > maxChars)
+                {
+                    break;
+                }
+
+                code.Append('\n').Append(line);
+            }
+
+            return code.Append('\n').Append(fence).ToString();
+        }
+
+        return TextCut.AtBoundary(first, maxChars);
     }
 }

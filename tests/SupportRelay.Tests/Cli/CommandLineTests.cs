@@ -38,7 +38,6 @@ public sealed class CommandLineTests
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        // The default run embeds the 317 articles first (a minute on a busy 2-core machine).
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);
@@ -77,8 +76,13 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Ask_takes_the_question_as_an_argument()
     {
-        // With the program's defaults, as a user meets it: hybrid retrieval with the embedded model.
-        var (exit, output, _) = await RunWithEmbeddingsAsync("", null, "ask", "--articles", CorpusPaths.ScalingoArticles, "How do I set environment variables?");
+        // With the program's defaults, as a user meets it: hybrid retrieval with the embedded model. The
+        // articles are the corpus's 47 about applications: embedding all 317 takes minutes on a busy 2-core machine.
+        var articles = Path.Combine(Directory.CreateTempSubdirectory("supportrelay-cli-articles-").FullName, "articles.jsonl");
+        await File.WriteAllLinesAsync(articles,
+            File.ReadLines(CorpusPaths.ScalingoArticles).Where(line => line.Contains("\"id\": \"platform__app__", StringComparison.Ordinal)),
+            TestContext.Current.CancellationToken);
+        var (exit, output, _) = await RunWithEmbeddingsAsync("", null, "ask", "--articles", articles, "How do I set environment variables?");
 
         Assert.Equal(0, exit);
         Assert.Contains("doc.scalingo.com/platform/app/environment", output, StringComparison.Ordinal);

@@ -22,12 +22,62 @@ public sealed class PassageExtractorTests
         unavailable while the restoration runs, which takes a few minutes for small databases.
         """);
 
+    private static readonly Article Steps = new("s", "Deploy from the CLI", """
+        ## Deploying with the CLI
+
+        Follow these steps to deploy an app from your terminal, see [the CLI reference][cli] for the options:
+
+        1. Install the [command line tool](https://cli.example.com/install)
+        2. Log in with `scalingo login`
+        3. Push your code:
+           ```bash
+           git push scalingo main
+           ```
+
+        {% note %}
+        Pushes to other branches are ignored.
+        {% endnote %}
+
+        <div class="tip">See also the dashboard.</div>
+
+        [cli]: {% post_url tools/cli/2000-01-01-start %}
+        """);
+
+    [Fact]
+    public void The_answer_keeps_the_list_numbers_the_code_block_and_links_that_work_outside_the_site()
+    {
+        var passage = PassageExtractor.Best(Steps, "how do I deploy from the terminal", "en", 900);
+
+        Assert.StartsWith("**Deploying with the CLI**", passage, StringComparison.Ordinal);
+        Assert.Contains("1. Install the [command line tool](https://cli.example.com/install)", passage, StringComparison.Ordinal);
+        Assert.Contains("2. Log in with `scalingo login`", passage, StringComparison.Ordinal);
+        Assert.Contains("```bash\n", passage.Replace("   ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("git push scalingo main", passage, StringComparison.Ordinal);
+        // A reference the site resolves and template tags mean nothing in a chat.
+        Assert.Contains("see the CLI reference for the options", passage, StringComparison.Ordinal);
+        Assert.DoesNotContain("{%", passage, StringComparison.Ordinal);
+        Assert.DoesNotContain("<div", passage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_code_block_is_cut_between_lines_and_its_fence_closed()
+    {
+        var code = "```sh\n" + string.Join("\n", Enumerable.Range(1, 200).Select(i => $"echo line {i}")) + "\n```";
+
+        var cut = PassageExtractor.CutMarkdown(code, 300);
+
+        Assert.True(cut.Length <= 300, $"{cut.Length}");
+        Assert.StartsWith("```sh\necho line 1\n", cut, StringComparison.Ordinal);
+        Assert.EndsWith("\n```", cut, StringComparison.Ordinal);
+        Assert.All(cut.Split('\n')[1..^1], line => Assert.Matches("^echo line [0-9]+$", line));
+    }
+
     [Fact]
     public void Picks_the_passage_about_the_question()
     {
         var passage = PassageExtractor.Best(Backups, "how do I restore a backup?", "en", 500);
 
-        Assert.StartsWith("Restoring a backup", passage, StringComparison.Ordinal);
+        Assert.StartsWith("**Restoring a backup**", passage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +85,7 @@ public sealed class PassageExtractorTests
     {
         var passage = PassageExtractor.Best(Backups, "how long are backups kept", "en", 500);
 
-        Assert.StartsWith("Retention", passage, StringComparison.Ordinal);
+        Assert.StartsWith("**Retention**", passage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,7 +93,7 @@ public sealed class PassageExtractorTests
     {
         var passage = PassageExtractor.Best(Backups, "pizza", "en", 500);
 
-        Assert.StartsWith("Database backups", passage, StringComparison.Ordinal);
+        Assert.StartsWith("**Database backups**", passage, StringComparison.Ordinal);
     }
 
     [Fact]
