@@ -154,6 +154,14 @@ public sealed partial class BotResponder(
 
         var byId = hits.ToDictionary(h => h.Article.Id, h => h.Article, StringComparer.Ordinal);
         var sources = answer.SourceIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+        if (answers.UsesModel && AnswerGuard.ForeignDetails(answer.Text, sources) is { Count: > 0 } foreign)
+        {
+            // A link, address or number the cited articles do not hold: made up, or asked for by the message
+            // itself (a prompt injection). Not posted under the provider's name; a person answers instead.
+            LogAnswerWithheld(string.Join(',', foreign.Distinct()));
+            return With(HandOff("unsafe_answer")) with { UsedModel = true };
+        }
+
         return With(new BotDecision(BotDecision.Answered, "answered", ComposeReply(answer.Text, sources, texts, settings.MaxReplyLength), answer.Text, answer.SourceIds))
             with { UsedModel = answers.UsesModel };
     }
@@ -183,6 +191,9 @@ public sealed partial class BotResponder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Help Center could not be read: {Error}; handing off")]
     private partial void LogArticlesUnavailable(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model's answer carried contact details its articles do not ({Kinds}); handing off")]
+    private partial void LogAnswerWithheld(string kinds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer could not be written ({Error}); handing off")]
     private partial void LogModelFailed(string error);

@@ -164,6 +164,7 @@ public sealed partial class HandoffNotificationDelivery(
         "not_answered" or "no_articles" => "the Help Center articles do not answer the question",
         "status_changed" => "the conversation was opened for an agent in Chatwoot",
         "attachment" => "the customer sent an attachment, which the bot cannot read",
+        "unsafe_answer" => "the bot's answer held a link or contact detail its articles do not, and was not posted",
         var llm when llm.StartsWith("llm_", StringComparison.Ordinal) => "the bot could not write an answer",
         var other => other.Replace('_', ' '),
     };
