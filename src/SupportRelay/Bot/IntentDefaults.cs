@@ -19,6 +19,17 @@ internal static class IntentDefaults
         "{contact} con|com|met|mit|avec soporte|suporte|support|assistenza|supporto",
         // German and Dutch put the verb last: "mit einem Mitarbeiter sprechen", "iemand van support spreken".
         "{person} ... {contact-last}",
+        // Someone to contact them: "please have an engineer contact me", "est-ce que quelqu'un peut me contacter ?".
+        "{person} ... contact|call|email|phone|ring|text|help|reach me|us",
+        "{someone} ... me|m|mich|mir|uns|nous|mi|ci|nos|ons|mij|lhe ... {call-me}",
+        "get|give me|us support|help|someone|somebody|a human|a person",
+        "get back to me|us", "by|over|on the phone", "phone call", "a call back", "your phone|telephone number", "hotline",
+        "support phone|telephone number", "schedule|book|arrange|plan|organise|organize a|an call|meeting|appointment|demo",
+        "set up a|an call|demo",
+        "question|questions for {person}", "can|could|may i have|get|speak {person}", "mag|kan|kun ik {person}",
+        "puis-je|pourrais-je avoir|parler {person}", "kann|konnte ich {person}", "puedo hablar|tener {person}",
+        "mi|ci potete|puoi|puo|potreste|potrebbe chiamare|richiamare|contattare", "forward|pass|send|transfer|hand this|it|my ... to {person}",
+        "mettez-moi|mettez en relation|contact", "en relation avec {person}",
         "need|want|get {person}",
         "brauche|brauchen|benotige|benotigen|necesito|necesitamos|preciso|precisamos {person}",
         "besoin de|d|d'un|d'une {person}", "bisogno di|d {person}", "preciso|precisamos de {person}", "{person} nodig",
@@ -31,9 +42,20 @@ internal static class IntentDefaults
         "is|are there {someone} who|that|i|we can|could",
         "is|are there {someone} to|from|at|in|i|we",
         "are you there|real|human|alive|awake",
-        "are you a bot|robot|human|person|machine|chatbot",
-        "are you a real person|human",
-        "you there",
+        "are you|u a bot|robot|human|person|machine|chatbot",
+        "is this|it a bot|robot|chatbot|machine|human|person", "is this|it a real person|human",
+        "am i talking|speaking|chatting|writing to|with a|an|the bot|robot|chatbot|machine|ai|human|person",
+        "am i talking|speaking|chatting|writing to|with a real person|human",
+        "{someone} ... answer|respond|reply|assist|attend|serve me|us|this|my", "will|is|isn't|isnt {someone} going to answer|respond|reply|help",
+        "help|assistance|support|advice from {person}", "contact|reach|call|email|phone you|u", "a number i|we can call",
+        // A complaint, with its verb or article ("the build complains" is no complaint).
+        "file|make|lodge|submit|raise|open a|an|my complaint", "formal complaint", "i|we want|wish to complain",
+        "une|ma reclamation", "faire une reclamation", "eine beschwerde", "mich|uns beschweren", "una queja|reclamacion",
+        "poner una queja|reclamacion", "un reclamo", "fare un reclamo", "uma reclamacao", "fazer uma reclamacao",
+        "een klacht", "klacht indienen",
+        "ansprechpartner|ansprechperson|interlocuteur|interlocutrice|interlocutor|interlocutore|aanspreekpunt|contactpersoon",
+        "are you|u a real person|human", "r u a bot|robot|human",
+        "you there", "is this thing on", "is this thing working", "anyone home", "is daar|hier {someone}",
         "y a {someone}",
         "{someone} est la|present|presente|dispo|disponible|connecte",
         "{someone} en ligne",
@@ -48,6 +70,9 @@ internal static class IntentDefaults
         // Not the bot: "this bot is useless", "stop sending me docs", "I need a real answer from your team".
         "{bot} ... {useless}", "{useless} ... {bot}",
         "not a|an bot|robot|chatbot|machine",
+        "not talking|speaking|chatting to|with a|the bot|robot|machine|chatbot",
+        "giving|gave|give|sent|sending|send|showing|shows me|us the|a wrong|irrelevant|useless article|articles|answer|answers|link|links|doc|docs",
+        "this|your chat ... {useless}",
         "don't|dont want a|an|the|to bot|robot|chatbot",
         "this|that is|was useless|pointless|unhelpful",
         "this|that is|was not helpful|helping",
@@ -59,13 +84,16 @@ internal static class IntentDefaults
         "stop sending me|us",
         "stop the bot", "stop bot",
         "not what i|we asked|need|needed|meant|want|wanted",
+        "doesn't|doesnt|didn't|didnt|does|did|don't|dont|not|never answer|answering|answered my|the|our question|questions",
+        "you don't|dont|didn't|didnt|do|did understand", "you're|youre|you are not understanding|listening",
+        "no more bot|bots|robot|robots|chatbot|chatbots|articles|links|docs", "enough with the bot|bots|links|articles",
         "a|an real|proper|actual|human|straight|honest answer|reply",
         "answer|reply|response from {person}",
-        "ne sert a rien", "ne m'aide pas", "vous ne m'aidez pas", "pas un robot|bot",
+        "ne sert a rien", "ne me sert a rien", "ne m'aide pas", "ne comprend rien|pas", "vous ne m'aidez pas", "pas un robot|bot",
         "hilft mir nicht", "kein|keinen bot|roboter|chatbot",
-        "no me ayuda", "no quiero un bot|robot",
-        "non mi aiuta", "non voglio un bot|robot",
-        "nao me ajuda", "nao quero um bot|robo",
+        "no me ayuda", "no me sirve", "no quiero un bot|robot",
+        "non mi aiuta", "non mi serve", "non voglio un bot|robot",
+        "nao me ajuda", "nao me serve", "nao quero um bot|robo",
         "helpt me niet", "geen bot|robot|chatbot",
         // Call me back.
         "call|phone|ring|calling|phoning me|us",
@@ -86,7 +114,8 @@ internal static class IntentDefaults
         "me|nos ligar|ligue|liguem|ligam|ligariam|ligaria",
         "ligar para|pra mim|nos",
         "retornar a ligacao",
-        "terugbellen|terugbelverzoek",
+        "terugbellen|terugbelverzoek|teruggebeld",
+        "gebeld worden", "etre rappele|rappelee|recontacte|recontactee|appele|appelee", "zuruckgerufen|angerufen werden",
         "bel|bellen me|mij|ons",
         "me|mij|ons bellen|terugbellen",
         // Escalate this (not "privilege escalation").
@@ -104,7 +133,7 @@ internal static class IntentDefaults
     public static List<string> HandoffWords() =>
     [
         "agent", "agents", "human", "person", "operator", "representative", "support", "someone", "somebody", "anyone",
-        "anybody", "escalate", "engineer", "technician", "staff", "customer service", "customer support", "customer care",
+        "anybody", "escalate", "engineer", "technician", "staff", "ansprechpartner", "customer service", "customer support", "customer care",
         "service client", "support client", "kundendienst", "kundenservice", "atencion al cliente", "servicio al cliente",
         "assistenza clienti", "servizio clienti", "atendimento ao cliente", "servico ao cliente", "klantenservice",
         "conseiller", "conseillere", "operateur", "technicien", "humain", "quelqu'un", "personne",
@@ -122,11 +151,15 @@ internal static class IntentDefaults
         // containers to 25 for our app", "merci de supprimer mes données". Theirs, so that "can you delete an app
         // from the CLI?" (anyone's, the way to do it) stays a question.
         "{please} ... {act} & {mine}",
-        "{please} ... {act} ... {limit}",
+        "{polite} ... {act} & {ours}",
+        // An order with a please: "close my account please" (not "lock file conflicts in my repo, please help").
+        "^ close|cancel|delete|erase|remove|refund|unblock|unlock|unsuspend|reactivate|approve|enable|activate|increase|raise|reset|restore|redeploy|transfer|terminate & {polite} & {mine}",
+        "{please} ... {act} ... {limit}|{invoice}|{owner}",
         // German and Dutch put the verb last: "können Sie bitte das Limit für unsere App erhöhen".
         "{please-last} ... ... ... {act} & {mine}",
         // Their invoices or billing details: "please put our new VAT number on the invoices".
         "{please} & {invoice} & {mine}",
+        "{lock} it|my|our|the account|accounts|apps|tokens|now|asap|immediately",
         // Money back, whatever the form: "please refund last month", "er is twee keer geld afgeschreven".
         "{refund}",
         "{twice} ... {charged}", "{charged} ... {twice}",
@@ -152,7 +185,8 @@ internal static class IntentDefaults
     public static List<string> HowToPhrases() =>
     [
         "how", "what happens|happened|caused|causes|happen", "what do|should|can|could|would|must i|we",
-        "what to do", "what if", "what now", "is|are ... possible|allowed|available|supported", "is it possible", "is there a way", "is it normal|expected", "possible to", "in case",
+        "what to do", "what if", "what now", "should i|we worry", "should i|we be worried|concerned", "is that|this|it right|true|correct|normal|expected|so",
+        "explain|explanation|advise|advice|uitleg|explication|expliquer|erklarung|erklaren|explicacion|explicar|spiegazione|spiegare|explicacao", "is|are ... possible|allowed|available|supported", "is it possible", "is there a way", "is it normal|expected", "possible to", "in case",
         "what does|do|is|are ... mean|means", "what port|command|value|setting|version|size|metric|variable",
         "which ... should|do|does|can|could|is|are|would|will", "where can|do|should|is|are|does|to",
         "^ does|do|did|will|would|should|shall", "where i|we can|could|should|do", "tell|show|explain ... where|what|which|whether",
@@ -173,7 +207,7 @@ internal static class IntentDefaults
         // Who is asked for when someone is asked for, beside "someone".
         ["someone"] =
         [
-            "someone", "somebody", "anyone", "anybody", "some one", "any one", "some1", "any1", "sum1", "somone", "anyon",
+            "someone", "somebody", "anyone", "anybody", "some one", "any one", "some1", "any1", "sum1", "ne1", "nebody", "somone", "anyon",
             "a human", "a person", "a real person", "a live person", "human", "person", "sb", "smb", "smbd",
             "quelqu'un", "qqn", "qqun", "quelquun", "une personne", "un humain",
             "jemand", "jemanden", "jemandem", "einen menschen", "einem menschen",
@@ -186,16 +220,23 @@ internal static class IntentDefaults
         [
             "{someone}",
             "an agent", "a live agent", "a human agent", "a support agent", "live agent", "human agent", "support agent",
-            "an operator", "a representative", "a rep", "an engineer", "your engineers", "one of your engineers",
+            "an operator", "a representative", "a rep", "customer rep", "a support rep", "an engineer", "your engineers", "one of your engineers",
             "a technician", "your technicians", "tech support", "technical support", "a tech", "your staff", "support staff",
             "a staff member", "your team", "your support", "the support team", "support team", "your support team", "customer support",
             "customer service", "customer care", "support person", "support people", "a manager", "a supervisor", "someone from support",
             "your billing team", "your sales team", "sales team", "billing team", "an expert", "a specialist",
+            "support engineer", "a support engineer", "support engineers", "your boss", "the boss", "the manager", "your manager",
+            "the person in charge", "someone in charge", "a colleague", "your colleague", "your colleagues", "a coworker",
+            "your accountant", "your accounting", "your finance team", "your legal team", "your security team", "your dpo",
+            "le responsable", "votre responsable", "un collegue", "votre collegue", "den chef", "ihren chef", "einen kollegen",
+            "el responsable", "el encargado", "un companero", "il responsabile", "un collega", "o responsavel", "um colega",
+            "de manager", "je baas", "de baas", "een collega",
             "un agent", "un conseiller", "une conseillere", "un technicien", "technicien", "un operateur", "un membre de l'equipe",
             "membre de l'equipe", "votre equipe", "l'equipe", "service client", "support client", "le support", "le service client", "un responsable", "un expert",
             "mitarbeiter", "einen mitarbeiter", "einem mitarbeiter", "einer mitarbeiterin", "mitarbeiterin", "berater",
             "einen berater", "einem berater", "techniker", "einem techniker", "einen techniker", "ihr team", "ihrem team",
-            "dem support", "ihrem support", "den support", "kundendienst", "kundenservice", "menschen",
+            "dem support", "ihrem support", "den support", "kundendienst", "kundenservice", "menschen", "einen ansprechpartner",
+            "einem ansprechpartner",
             "un agente", "un tecnico", "un operador", "su equipo", "vuestro equipo",
             "el soporte", "soporte tecnico", "un asesor", "asesor", "atencion al cliente", "servicio al cliente",
             "un operatore", "un tecnico", "il vostro team", "il team", "l'assistenza", "un consulente", "assistenza clienti", "servizio clienti",
@@ -210,18 +251,27 @@ internal static class IntentDefaults
             "talk", "talking", "speak", "speaking", "chat", "chatting", "contact", "reach", "call", "phone", "write to",
             "connect me", "connect us", "put me through", "transfer me", "transfer us", "forward me", "pass me", "hand me over",
             "get me", "give me", "send me to", "ask for", "hand this over", "hand over", "get in touch with", "in touch with",
-            "parler", "discuter", "joindre", "contacter", "appeler", "passez-moi", "passe-moi", "mettre en relation",
+            "parler", "discuter", "echanger", "m'entretenir", "joindre", "contacter", "appeler", "passez-moi", "passe-moi", "mettre en relation",
             "en contact avec",
-            "sprechen", "reden", "chatten", "kontaktieren", "erreichen", "verbinden sie mich", "verbinde mich",
+            "sprechen", "reden", "chatten", "telefonieren", "kontaktieren", "erreichen", "verbinden sie mich", "verbinde mich",
             "hablar", "contactar", "comunicarme", "comunicar", "pasame", "paseme", "ponerme en contacto", "ponme con", "llamar",
-            "parlare", "contattare", "passami", "mi passi", "mettermi in contatto", "chiamare",
+            "parlare", "contattare", "passami", "mi passi", "passatemi", "mi passate", "mettermi in contatto", "chiamare",
+            "pasadme", "pasenme", "passem-me", "me passem", "passe-me",
             "falar", "conversar", "contatar", "contactar", "me passa", "passa-me", "me passe", "chamar", "ligar",
             "spreken", "praten", "chatten", "contact", "bellen", "doorverbinden", "verbind me", "verbinden",
+        ],
+        // Verbs of calling or contacting that come after the pronoun: "quelqu'un peut me contacter", "mi può chiamare".
+        ["call-me"] =
+        [
+            "contacter", "appeler", "rappeler", "aider", "joindre", "kontaktieren", "anrufen", "zuruckrufen", "helfen",
+            "contactar", "llamar", "ayudar", "atender", "atenderme", "contattare", "chiamare", "richiamare", "aiutare", "assistere",
+            "contatar", "ligar", "ajudar", "atender", "atenda", "atende",
+            "contacteren", "bellen", "terugbellen", "helpen",
         ],
         // German and Dutch verbs that come after the person.
         ["contact-last"] =
         [
-            "sprechen", "reden", "chatten", "kontaktieren", "erreichen", "anrufen", "zuruckrufen", "schreiben",
+            "sprechen", "reden", "chatten", "telefonieren", "kontaktieren", "erreichen", "anrufen", "zuruckrufen", "schreiben",
             "spreken", "praten", "chatten", "contacteren", "bereiken", "bellen", "terugbellen",
         ],
         ["presence"] =
@@ -246,9 +296,22 @@ internal static class IntentDefaults
             "nutteloos", "helpt niet", "helpt me niet", "waardeloos", "begrijpt niet", "begrijpt me niet",
         ],
         // A request addressed to us.
+        // Please, in so many words.
+        ["polite"] =
+        [
+            "please", "pls", "plz", "plse", "pleas", "kindly", "svp", "s'il vous plait", "s'il te plait", "stp", "merci de",
+            "veuillez", "bitte", "por favor", "porfa", "per favore", "per piacere", "perfavore", "graag", "alstublieft",
+            "alsjeblieft", "aub",
+        ],
+        ["lock"] = ["lock", "block", "freeze"],
+        ["owner"] =
+        [
+            "owner", "ownership", "proprietaire", "propriete", "titulaire", "eigentumer", "inhaber", "propietario", "titular",
+            "proprietario", "titolare", "eigenaar",
+        ],
         [IntentPhrases.PleaseClass] =
         [
-            "please", "pls", "plz", "plse", "pleas", "kindly", "can you", "could you", "would you", "will you", "can u",
+            "please", "pls", "plz", "plse", "pleas", "kindly", "can you", "could you", "would you", "can u",
             "could u", "would u", "are you able to", "would it be possible to", "i need you to", "we need you to",
             "i want you to", "we want you to", "i'd like you to", "we'd like you to", "i would like you to", "we would like you to",
             "i ask you to", "we ask you to", "we request", "i request",
@@ -302,7 +365,7 @@ internal static class IntentDefaults
             "change", "update", "modify", "correct", "edit", "amend", "transfer", "increase", "raise", "extend", "bump", "lift",
             "enable", "activate", "turn on", "unlock", "unblock", "unsuspend", "reactivate", "reinstate", "restore", "reset",
             "lock", "block", "disable", "freeze", "suspend", "revoke", "approve", "authorize", "authorise", "whitelist",
-            "allowlist", "redeploy", "roll back", "rollback", "revert",
+            "allowlist", "redeploy", "roll back", "rollback", "revert", "move", "migrate",
             "rembourser", "annuler", "resilier", "fermer", "cloturer", "clore", "supprimer", "effacer", "retirer", "changer",
             "modifier", "mettre a jour", "corriger", "rectifier", "transferer", "augmenter", "relever", "etendre", "activer",
             "debloquer", "reactiver", "retablir", "restaurer", "reinitialiser", "bloquer", "verrouiller", "desactiver",
@@ -346,7 +409,9 @@ internal static class IntentDefaults
         ],
         ["twice"] =
         [
-            "twice", "double", "doubled", "two times", "2 times", "duplicate", "duplicated", "deux fois", "en double", "zweimal",
+            "twice", "double", "doubled", "two times", "# times", "three times", "multiple times", "several times", "3x",
+            "trois fois", "plusieurs fois", "dreimal", "mehrfach", "tres veces", "varias veces", "tre volte", "piu volte",
+            "tres vezes", "varias vezes", "drie keer", "meerdere keren", "duplicate", "duplicated", "deux fois", "en double", "zweimal",
             "doppelt", "doppelte", "doppelten", "dos veces", "doble", "duplicado", "due volte", "doppio", "duplicato", "duas vezes",
             "em dobro", "duplicada", "duplicado", "dubbel", "twee keer", "tweemaal", "2x",
         ],
@@ -367,7 +432,9 @@ internal static class IntentDefaults
         ["breach-strong"] =
         [
             "hacked", "got hacked", "been hacked", "suspicious activity", "suspicious login", "suspicious logins",
-            "strange activity", "unusual activity", "unknown login", "unauthorized access", "unauthorised access",
+            "strange activity", "unusual activity", "unknown login", "someone logged in|into", "logged into my|our account",
+            "someone accessed my|our", "someone changed|deleted|reset my|our", "we|i did not|didn't|didnt do it|this|that",
+            "wasn't us", "wasnt us", "not us", "wasn't me", "wasnt me", "was not me", "unknown device", "unknown ip", "unauthorized access", "unauthorised access",
             "pirate", "piratee", "piratage", "activite suspecte", "activite inhabituelle", "acces non autorise", "gehackt",
             "verdachtige aktivitat", "verdachtige aktivitaten", "unbefugter zugriff", "hackeado", "hackeada", "hackearon",
             "actividad sospechosa", "acceso no autorizado", "hackerato", "hackerata", "attivita sospetta",
@@ -385,11 +452,11 @@ internal static class IntentDefaults
         ["down"] =
         [
             "is down", "are down", "went down", "been down", "seems down", "looks down", "still down", "all down",
-            "completely down", "totally down", "app down", "site down", "prod down", "production down", "website down",
+            "completely down", "totally down", "app down", "site down", "prod down", "production down", "website down", "down $",
             "api down", "service down", "server down", "everything down", "down again", "offline", "unreachable",
-            "not responding", "unresponsive", "not loading", "crashing", "keeps crashing", "crashed", "500", "502", "503", "504",
+            "not responding", "unresponsive", "not loading", "not reachable", "can't be reached", "cannot be reached", "crashing", "keeps crashing", "crashed", "500", "502", "503", "504",
             "outage", "en panne", "hors service", "hors ligne", "inaccessible", "injoignable", "ne repond plus", "ne repond pas",
-            "plante", "ne marche plus", "ne fonctionne plus", "ausgefallen", "nicht erreichbar", "abgesturzt",
+            "plante", "plantee", "plantes", "plantees", "ne marche plus", "ne fonctionne plus", "ausgefallen", "nicht erreichbar", "abgesturzt",
             "funktioniert nicht mehr", "geht nicht mehr", "caida", "caido", "no funciona", "no responde", "inaccesible",
             "fuera de servicio", "non funziona", "e giu", "irraggiungibile", "fuori servizio", "non risponde", "fora do ar",
             "caiu", "nao funciona", "nao responde", "indisponivel", "ligt plat", "onbereikbaar", "werkt niet", "ligt eruit",
@@ -397,14 +464,14 @@ internal static class IntentDefaults
         // Now, or urgently: "since 10 minutes", "depuis ce matin" (not "since I changed the port", which asks why).
         ["now"] =
         [
-            "since #", "since yesterday|tonight|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|last|an|one|two|three|several|a|few",
+            "since #", "since yesterday|tonight|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|last|the|an|one|two|three|several|a|few",
             "for # minutes|min|mins|hours|hour|h|m", "for an|a|several|few|many hour|hours|minutes", "for the last|past",
             "# minutes|min|mins|hours|hour ago", "right now", "currently", "at the moment", "this morning", "urgent", "urgently",
             "asap", "immediately", "emergency", "help", "still",
             "depuis", "ce matin", "urgent", "urgence", "aide", "au secours", "actuellement", "en ce moment",
             "seit", "heute morgen|fruh|fruh", "gerade", "dringend", "hilfe", "sofort", "notfall", "momentan",
             "desde hace|ayer|anoche|hoy|esta|las|la|#", "hace # minutos|horas", "esta manana", "urgente", "ayuda", "ahora mismo",
-            "da stamattina|ieri|stanotte|ore|#", "stamattina", "urgente", "aiuto", "adesso", "in questo momento",
+            "da stamattina|ieri|stanotte|ore|minuti|un|una|due|tre|dieci|qualche|mezz'ora|#", "stamattina", "urgente", "aiuto", "adesso", "in questo momento",
             "desde hoje|ontem|as|a|o|esta|#", "ha # minutos|horas", "hoje cedo", "esta manha", "urgente", "ajuda", "agora",
             "sinds", "al # minuten|uur", "vanochtend", "vanmorgen", "dringend", "nu",
         ],
@@ -412,13 +479,16 @@ internal static class IntentDefaults
         ["ours"] =
         [
             "{mine}", "production", "prod", "app", "site", "website", "api", "application", "appli", "service", "shop",
-            "webshop", "boutique", "applicazione", "aplicacion", "aplicacao", "sito", "sitio", "webseite", "website",
+            "webshop", "boutique", "web", "applicazione", "aplicacion", "aplicacao", "sito", "sitio", "webseite", "seite", "website",
+            "database", "db", "addon", "postgres", "postgresql", "mysql", "redis", "mongodb", "opensearch",
         ],
         ["erase"] =
         [
             "erase", "delete", "remove", "wipe", "erasure", "deletion", "supprimer", "effacer", "suppression", "loschen",
             "loschung", "eliminar", "borrar", "supresion", "cancellare", "eliminare", "cancellazione", "apagar", "excluir",
-            "exclusao", "verwijderen", "wissen", "verwijdering",
+            "exclusao", "verwijderen", "wissen", "verwijdering", "deleted", "erased", "removed", "wiped", "supprimees",
+            "supprimes", "effacees", "geloscht", "eliminados", "borrados", "eliminati", "cancellati", "apagados", "excluidos",
+            "verwijderd",
         ],
     };
 }

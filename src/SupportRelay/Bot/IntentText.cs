@@ -29,7 +29,7 @@ internal static class IntentText
         var words = new List<string>();
         foreach (var word in MessageIntent.Words(text))
         {
-            var folded = Fold(word);
+            var folded = Unstretched(Fold(word));
             var apostrophe = folded.IndexOf('\'', StringComparison.Ordinal);
             if (apostrophe > 0 && apostrophe < folded.Length - 1 && Elisions.Contains(folded[..apostrophe]))
             {
@@ -51,6 +51,25 @@ internal static class IntentText
         }
 
         return words;
+    }
+
+    /// <summary>The word with letters typed three times or more once: "hellooo" is "hello", "pleeease" "please".</summary>
+    private static string Unstretched(string word)
+    {
+        var text = new StringBuilder(word.Length);
+        for (var i = 0; i < word.Length; i++)
+        {
+            var run = 1;
+            while (i + run < word.Length && word[i + run] == word[i])
+            {
+                run++;
+            }
+
+            text.Append(word[i], run >= 3 && char.IsLetter(word[i]) ? 1 : run);
+            i += run - 1;
+        }
+
+        return text.ToString();
     }
 
     /// <summary>A lower-case word without its accents; the typographic apostrophe becomes the plain one.</summary>

@@ -54,6 +54,26 @@ public sealed class MessageIntentTests
     [InlineData("is er iemand?")]
     [InlineData("ik wil een medewerker spreken")]
     [InlineData("deze bot helpt me niet")]
+    [InlineData("hellooo anyone??")]
+    [InlineData("helo? ne1 there?")]
+    [InlineData("are u a robot")]
+    [InlineData("am i talking to a real person?")]
+    [InlineData("let me talk to your boss")]
+    [InlineData("can you forward this to a colleague?")]
+    [InlineData("can we schedule a call?")]
+    [InlineData("this doesn't answer my question at all")]
+    [InlineData("please have an engineer contact me")]
+    [InlineData("what's your phone number? i'd rather call")]
+    [InlineData("i want to file a complaint")]
+    [InlineData("mettez-moi en relation avec le support")]
+    [InlineData("est-ce que quelqu'un peut me contacter ?")]
+    [InlineData("ich hätte gern einen Ansprechpartner")]
+    [InlineData("¿alguien me puede atender?")]
+    [InlineData("este bot no me sirve")]
+    [InlineData("passatemi un operatore per favore")]
+    [InlineData("qualcuno mi può aiutare?")]
+    [InlineData("alguém pode me ajudar?")]
+    [InlineData("ik wil graag teruggebeld worden")]
     public void Paraphrased_requests_for_a_person(string message) => Assert.Equal(Intent.Person, Intents.Classify(message));
 
     [Fact]
@@ -94,6 +114,12 @@ public sealed class MessageIntentTests
     [InlineData("what are your support opening hours?")]
     [InlineData("the actual response body is empty")]
     [InlineData("ich möchte die Datenbank per SSL ansprechen")]
+    [InlineData("after adding the datadog buildpack the build complains the image is too big")]
+    [InlineData("how to be gdpr compliant with logs of my app")]
+    [InlineData("mi app se queda sin memoria, ¿cómo le doy un contenedor más grande?")]
+    [InlineData("can I set up a meeting room app on your platform?")]
+    [InlineData("how do i schedule a job every hour")]
+    [InlineData("is there a phone number field in the user api?")]
     public void Words_of_a_request_in_a_technical_question(string message) => Assert.Equal(Intent.Question, Intents.Classify(message));
 
     /// <summary>Asking us to do it, or reporting their live incident: only a person can.</summary>
@@ -132,6 +158,17 @@ public sealed class MessageIntentTests
     [InlineData("meu site está fora do ar desde hoje cedo")]
     [InlineData("kunnen jullie het limiet van onze app verhogen?")]
     [InlineData("er is twee keer geld afgeschreven, graag terugbetalen")]
+    [InlineData("we were charged 3 times this month, please check")]
+    [InlineData("please issue a credit note for invoice 2024-113")]
+    [InlineData("close my account please")]
+    [InlineData("please transfer the ownership of app shop-prod to marie@acme.fr")]
+    [InlineData("someone logged into our account from russia, lock it now")]
+    [InlineData("someone changed our password, we did not do it")]
+    [InlineData("i want all my personal data deleted under the gdpr")]
+    [InlineData("urgent: database crm-db not reachable")]
+    [InlineData("unsere Seite ist seit 10 Minuten down")]
+    [InlineData("notre appli est plantée depuis une heure, aidez-nous")]
+    [InlineData("il nostro sito è irraggiungibile da un'ora")]
     public void Requests_only_a_person_can_fulfil(string message) => Assert.Equal(Intent.PersonOnly, Intents.Classify(message));
 
     /// <summary>The same topic, asked how to do oneself: the Help Center answers.</summary>
@@ -155,6 +192,9 @@ public sealed class MessageIntentTests
     [InlineData("come posso cancellare il mio account?", "per favore cancellate il mio account")]
     [InlineData("como faço para excluir minha conta?", "por favor excluam minha conta")]
     [InlineData("hoe verwijder ik mijn account?", "kunnen jullie mijn account verwijderen?")]
+    [InlineData("graag uitleg over het verwijderen van mijn app", "graag mijn app verwijderen")]
+    [InlineData("when my card expires, will you suspend my apps?", "our account was suspended, please reactivate it")]
+    [InlineData("the api returned 500 once this morning, should i worry?", "the api returns 500 since this morning, help")]
     public void How_to_is_a_question_please_do_it_is_a_persons_job(string howTo, string pleaseDoIt)
     {
         Assert.Equal(Intent.Question, Intents.Classify(howTo));
