@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["retrieval-scalingo"] = () => RetrievalBenchmarks.RunScalingoAsync(args.Skip(1).ToArray()),
     ["decisions"] = () => DecisionBenchmarks.RunAsync(args.Skip(1).ToArray()),
     ["decision-retrieval"] = DecisionRetrievalBenchmarks.RunAsync,
+    ["intents"] = () => IntentBenchmarks.RunAsync(args.Skip(1).ToArray()),
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
     ["memory"] = ServiceBenchmarks.RunMemoryAsync,
