@@ -3,8 +3,8 @@ namespace SupportRelay.Bot;
 /// <summary>
 /// The built-in phrases of <see cref="BotOptions"/> in English, French, German, Spanish, Italian, Portuguese and
 /// Dutch (syntax in <see cref="IntentPattern"/>). They were tuned on the tuning half of
-/// <c>corpus/scalingo/questions.jsonl</c> and on the examples of <c>MessageIntentTests</c>, never on its held-out
-/// half; <c>bench -- intents</c> measures both. Words are written without regard to accents and case, which the
+/// <c>corpus/scalingo/questions.jsonl</c> and on paraphrases we wrote (many are in <c>MessageIntentTests</c>),
+/// never on the mistakes of its held-out half; <c>bench -- intents</c> measures both. Words are written without regard to accents and case, which the
 /// matching ignores; a phrase for a person forgives one typo in a word of five letters or more.
 /// </summary>
 internal static class IntentDefaults

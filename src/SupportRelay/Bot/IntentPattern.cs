@@ -6,8 +6,8 @@ namespace SupportRelay.Bot;
 /// phrase may use: <c>a|b</c>, either word; <c>{name}</c>, any entry of <see cref="BotOptions.PhraseWords"/>
 /// <c>name</c> (entries are phrases themselves); <c>...</c>, up to three words of anything; <c>#</c>, a number
 /// ("10", "9am", "2h"); <c>^</c> and <c>$</c>, the start and the end of the message ("is there anyone?" but not
-/// "is there anyone who uses Sidekiq?"); and <c>&amp;</c>
-/// between parts that must all be somewhere in the message, in any order ("{please} ... {act} &amp; {mine}").
+/// "is there anyone who uses Sidekiq?"); and <c>&amp;</c> between parts that must all be somewhere in the
+/// message, in any order ("{please} ... {act} &amp; {mine}").
 /// Word classes keep the phrases few and the languages apart: one list of ways to say "please", not one phrase
 /// per verb and politeness.
 /// </summary>

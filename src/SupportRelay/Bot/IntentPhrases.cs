@@ -6,6 +6,9 @@ namespace SupportRelay.Bot;
 /// </summary>
 internal sealed class IntentPhrases
 {
+    /// <summary>The class of ways to say "please", which may come with a bare request ("agent please").</summary>
+    public const string PleaseClass = "please";
+
     /// <summary>Articles a bare request may carry: "an agent", "un conseiller", "einen Mitarbeiter".</summary>
     private static readonly string[] Articles =
         ["a", "an", "the", "un", "une", "le", "la", "ein", "eine", "einen", "einem", "der", "die", "el", "una", "uno", "um", "uma", "o", "een", "de", "het"];
@@ -23,9 +26,6 @@ internal sealed class IntentPhrases
         _beside = Choice([.. options.Greetings, .. Articles, .. MessageIntent.Fillers,
             .. options.PhraseWords.ContainsKey(PleaseClass) ? ["{" + PleaseClass + "}"] : Array.Empty<string>()], classes);
     }
-
-    /// <summary>The class of ways to say "please", which may come with a bare request ("agent please").</summary>
-    public const string PleaseClass = "please";
 
     public IReadOnlyList<IntentPattern> Handoff { get; }
 
