@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["decision-misses"] = DecisionMissBenchmarks.RunAsync,
     ["passages"] = () => { PassageBenchmarks.Run(); return Task.CompletedTask; },
     ["decisions-fit"] = () => DecisionFit.RunAsync(args.Skip(1).ToArray()),
+    ["intents"] = () => IntentBenchmarks.RunAsync(args.Skip(1).ToArray()),
     ["intake"] = ServiceBenchmarks.RunIntakeAsync,
     ["webhook-to-reply"] = ServiceBenchmarks.RunEndToEndAsync,
     ["memory"] = ServiceBenchmarks.RunMemoryAsync,

@@ -10,7 +10,10 @@ public static class BotExtensions
     public static IServiceCollection AddBot(this IServiceCollection services)
     {
         services.AddOptions<BotOptions>().BindConfiguration(BotOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => IntentPhrases.Problem(o) is null,
+                "Bot:HandoffPhrases, Bot:HandoffWords, Bot:PersonOnlyPhrases and Bot:HowToPhrases must have words, and name only classes of Bot:PhraseWords.")
+            .ValidateOnStart();
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MessageIntent>();

@@ -43,20 +43,41 @@ public sealed class BotOptions
     [Range(200, 20000)]
     public int MaxReplyLength { get; set; } = 3000;
 
-    /// <summary>Words and phrases that ask for a person, matched as whole words in any of these languages.</summary>
-    public List<string> HandoffPhrases { get; set; } =
-    [
-        // English
-        "agent", "human", "operator", "representative", "real person", "talk to a person", "speak to a person",
-        "speak with a person", "someone real",
-        "talk to someone", "speak to someone", "customer service", "support team", "live support",
-        // French
-        "humain", "conseiller", "opérateur", "une personne", "un agent", "parler à quelqu'un",
-        // German
-        "mensch", "mitarbeiter", "menschen", "berater", "echte person",
-        // Spanish, Italian, Portuguese, Dutch
-        "humano", "agente", "operador", "persona real", "operatore", "atendente", "medewerker",
-    ];
+    /// <summary>
+    /// Phrases that ask for a person wherever they are in the message, in English, French, German, Spanish,
+    /// Italian, Portuguese and Dutch: "can I speak with someone", "is anyone there?", "this bot is useless". Whole
+    /// words, accents and case aside, one typo forgiven in a word of five letters or more ("speek"). Beyond words,
+    /// <c>a|b</c> is either word, <c>{name}</c> any entry of <see cref="PhraseWords"/> <c>name</c>, <c>...</c> up to
+    /// three words of anything, and <c>&amp;</c> joins parts found anywhere in the message.
+    /// </summary>
+    public List<string> HandoffPhrases { get; set; } = IntentDefaults.HandoffPhrases();
+
+    /// <summary>
+    /// Words that ask for a person when the message says nothing else but greetings, articles and "please"
+    /// ("agent", "un conseiller svp"); alone only, since "the datadog agent" asks for none. Each language's
+    /// <see cref="BotTexts.HumanHint"/> names one.
+    /// </summary>
+    public List<string> HandoffWords { get; set; } = IntentDefaults.HandoffWords();
+
+    /// <summary>
+    /// Phrases (as <see cref="HandoffPhrases"/>, typos not forgiven) that ask for what only a person can do: a
+    /// refund, closing the account, raising a quota, erasing personal data, a hacked or suspended account, their app
+    /// down right now, an action on their resources ("please approve our load test"). Handed off as <c>person_only</c>,
+    /// unless <see cref="HowToPhrases"/> say the message asks how to do it.
+    /// </summary>
+    public List<string> PersonOnlyPhrases { get; set; } = IntentDefaults.PersonOnlyPhrases();
+
+    /// <summary>
+    /// Phrases of a message that asks how to do something or what happens when ("how do I delete my account?",
+    /// "what happens when my app crashes?"): the articles answer those, so <see cref="PersonOnlyPhrases"/> do not count.
+    /// </summary>
+    public List<string> HowToPhrases { get; set; } = IntentDefaults.HowToPhrases();
+
+    /// <summary>
+    /// Word classes the phrases name in braces, by name: <c>Bot:PhraseWords:please</c> is every way to say "please"
+    /// or "can you" in every language. An entry is a phrase itself and may name another class.
+    /// </summary>
+    public Dictionary<string, List<string>> PhraseWords { get; set; } = IntentDefaults.PhraseWords();
 
     /// <summary>Words that make a bare greeting or thanks when nothing else is said.</summary>
     public List<string> Greetings { get; set; } =

@@ -67,6 +67,8 @@ public sealed partial class BotResponder(
         {
             case Intent.Person:
                 return HandOff("customer_request");
+            case Intent.PersonOnly:
+                return HandOff("person_only");
             case Intent.Greeting:
                 return new BotDecision(BotDecision.Greeting, "greeting", texts.GreetingReply);
             case Intent.Thanks:

@@ -1,26 +1,21 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace SupportRelay.Bot;
 
-/// <summary>What a customer's message asks for before any retrieval.</summary>
-public enum Intent
-{
-    Question,
-    Person,
-    Greeting,
-    Thanks,
-}
-
 /// <summary>
-/// Reads a message as words, not substrings: "agent" asks for a person, "management" does not. A
-/// message is a bare greeting or thanks only when nothing but greeting words is left, so
-/// "hi, my VM won't boot" is a question.
+/// Reads a message as words, not substrings: "agent" asks for a person, "management" and "the datadog agent" do
+/// not. First whether it asks for a person (<see cref="BotOptions.HandoffPhrases"/>, forgiving typos), then
+/// whether it asks for what only a person can do (<see cref="BotOptions.PersonOnlyPhrases"/>) without asking how
+/// to do it oneself (<see cref="BotOptions.HowToPhrases"/>: "please close our account" is a person's job, "how do
+/// I close my account?" a question the articles answer). A message is a bare greeting or thanks only when nothing
+/// but greeting words is left, so "hi, my VM won't boot" is a question.
 /// </summary>
 public sealed class MessageIntent(IOptionsMonitor<BotOptions> options)
 {
-    private static readonly HashSet<string> Fillers = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> Fillers = new(StringComparer.Ordinal)
     {
         "there", "team", "all", "again", "so", "much", "very", "a", "lot", "you", "guys", "everyone", "bot",
         "and", "de", "à", "tous", "beaucoup", "vielen", "muchas", "mille", "tanto", "tout", "le", "monde",
@@ -31,21 +26,38 @@ public sealed class MessageIntent(IOptionsMonitor<BotOptions> options)
         "thanks", "thank", "thx", "ty", "cheers", "merci", "danke", "gracias", "grazie", "obrigado", "obrigada",
     };
 
-    public Intent Classify(string message)
+    // Compiled once per options instance: a configuration reload brings a new instance, and its phrases.
+    private readonly ConditionalWeakTable<BotOptions, IntentPhrases> _phrases = new();
+
+    public Intent Classify(string message) => Explain(message).Intent;
+
+    /// <summary>The intent and the phrase that decided it (null for a question, a greeting or thanks).</summary>
+    internal (Intent Intent, string? Phrase) Explain(string message)
     {
         var words = Words(message);
         if (words.Count == 0)
         {
-            return Intent.Greeting;
+            return (Intent.Greeting, null);
         }
 
         var settings = options.CurrentValue;
-        foreach (var phrase in settings.HandoffPhrases)
+        var phrases = _phrases.GetValue(settings, IntentPhrases.Compile);
+        var typed = new IntentMatch(IntentText.Words(message), forgiving: true);
+        if (phrases.Handoff.FirstOrDefault(p => p.Matches(typed)) is { } handoff)
         {
-            if (ContainsPhrase(words, Words(phrase)))
-            {
-                return Intent.Person;
-            }
+            return (Intent.Person, handoff.Text);
+        }
+
+        if (phrases.IsBareRequest(typed))
+        {
+            return (Intent.Person, nameof(BotOptions.HandoffWords));
+        }
+
+        // Exact words here: a typo forgiven among so many verbs makes others ("clone" is not "close").
+        var exact = new IntentMatch(typed.Words, forgiving: false);
+        if (phrases.PersonOnly.FirstOrDefault(p => p.Matches(exact)) is { } personOnly && !phrases.HowTo.Any(p => p.Matches(exact)))
+        {
+            return (Intent.PersonOnly, personOnly.Text);
         }
 
         // Remove every greeting phrase, longest first, then see whether anything meaningful is left.
@@ -63,10 +75,10 @@ public sealed class MessageIntent(IOptionsMonitor<BotOptions> options)
 
         if (remaining.Count == words.Count || remaining.Any(w => !Fillers.Contains(w)))
         {
-            return Intent.Question;
+            return (Intent.Question, null);
         }
 
-        return thanks ? Intent.Thanks : Intent.Greeting;
+        return (thanks ? Intent.Thanks : Intent.Greeting, null);
     }
 
     /// <summary>

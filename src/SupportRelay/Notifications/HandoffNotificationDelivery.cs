@@ -160,6 +160,7 @@ public sealed partial class HandoffNotificationDelivery(
     private static string DescribeReason(string reason) => reason switch
     {
         "customer_request" => "the customer asked for a person",
+        "person_only" => "the customer asked for what only a person can do",
         "low_confidence" => "the Help Center does not answer the question",
         "not_answered" or "no_articles" => "the Help Center articles do not answer the question",
         "status_changed" => "the conversation was opened for an agent in Chatwoot",

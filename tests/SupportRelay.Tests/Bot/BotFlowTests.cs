@@ -59,6 +59,21 @@ public abstract class BotFlowTests(DatabaseKind database)
         Assert.Equal(("customer_request", "bot"), handoff);
     }
 
+    [Theory]
+    [InlineData("please refund last month, we were charged twice")]
+    [InlineData("production returns 502 since 10 minutes, app acme-prod, help")]
+    public async Task Asking_for_what_only_a_person_can_do_hands_off(string question)
+    {
+        await using var s = await Start();
+
+        await s.SendAsync(s.Message(question));
+        await s.Chatwoot.WaitForAsync("POST", "/toggle_status");
+
+        Assert.StartsWith("I'm passing", s.Posted().Single().Json.GetProperty("content").GetString(), StringComparison.Ordinal);
+        var handoff = (await s.QueryAsync<(string Reason, string Source)>("SELECT reason, source FROM handoffs")).Single();
+        Assert.Equal(("person_only", "bot"), handoff);
+    }
+
     [Fact]
     public async Task Messages_written_while_the_handoff_is_on_its_way_are_left_to_the_person()
     {
