@@ -53,8 +53,15 @@ public sealed class ChatwootSetup(ChatwootClient client, long accountId)
             steps.Add("Set Chatwoot:WebhookSecret to the secrets below, comma-separated (agent bot first, then account webhook).");
         }
 
+        if ((botSecret is null || hookSecret is null) && !webhookUrl.Contains("token=", StringComparison.Ordinal))
+        {
+            // Chatwoot signs account webhooks from 4.12.0 and agent-bot deliveries from 4.13.0 (#13573, #13892).
+            steps.Add("Chatwoot returned no secret for the " + (botSecret is null ? "agent bot" : "account webhook")
+                + ": it cannot sign (account webhooks sign from 4.12.0, agent bots from 4.13.0). Run setup again with --token-in-url.");
+        }
+
         steps.Add("Set Chatwoot:BotAccessToken to the agent bot's access token (Settings > Bots in Chatwoot, or below when Chatwoot returned it).");
-        steps.Add("Chatwoot 4.14+ refuses private addresses: set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot if this service is on a private network.");
+        steps.Add("Chatwoot 4.14.0+ refuses to deliver webhooks to private addresses: if this service is on a private network, set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot (4.14.1+; 4.14.0 has no such switch).");
         return new SetupReport(agentBotId, botAction, Text(bot, "access_token") ?? Text(existingBot, "access_token"), botSecret,
             targets, Id(hook) ?? Id(existingHook) ?? 0, hookAction, hookSecret, steps);
     }

@@ -25,7 +25,7 @@ public static class SetupCommands
         var url = new Option<Uri>("--url") { Description = "This service's public base URL as Chatwoot reaches it, e.g. https://relay.example.com", Required = true };
         var inboxes = new Option<long[]>("--inbox") { Description = "Inbox ids to attach the bot to (repeatable); default: every inbox.", AllowMultipleArgumentsPerToken = true };
         var name = new Option<string>("--bot-name") { Description = "The agent bot's name.", DefaultValueFactory = _ => "SupportRelay" };
-        var tokenInUrl = new Option<bool>("--token-in-url") { Description = "For Chatwoot older than 4.11: put Chatwoot:WebhookSecret as ?token= in the URLs, since it cannot sign." };
+        var tokenInUrl = new Option<bool>("--token-in-url") { Description = "For Chatwoot that cannot sign (account webhooks before 4.12.0, agent bots before 4.13.0): put Chatwoot:WebhookSecret as ?token= in the URLs." };
         var command = new Command("chatwoot", "Create or update the agent bot (our webhook URL), attach it to the inboxes and register the account webhook.")
         {
             url, inboxes, name, tokenInUrl,

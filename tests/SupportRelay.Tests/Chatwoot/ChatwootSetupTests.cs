@@ -26,6 +26,7 @@ public sealed class ChatwootSetupTests
         Assert.Equal((12L, "created", "bot-tok", "bot-secret"), (report.AgentBotId, report.AgentBotAction, report.AgentBotAccessToken, report.AgentBotSecret));
         Assert.Equal([3L, 4L], report.Inboxes);
         Assert.Equal((30L, "created", "hook-secret"), (report.WebhookId, report.WebhookAction, report.WebhookSecret));
+        Assert.DoesNotContain(report.NextSteps, s => s.Contains("cannot sign", StringComparison.Ordinal));
         var created = chatwoot.Received("POST", "/agent_bots").Single();
         Assert.Equal(Url, created.Json.GetProperty("outgoing_url").GetString());
         Assert.Equal("admin-token", created.Header("api_access_token"));
@@ -49,6 +50,8 @@ public sealed class ChatwootSetupTests
 
         Assert.Equal(("updated", "updated"), (report.AgentBotAction, report.WebhookAction));
         Assert.Equal("hook-secret", report.WebhookSecret);
+        // The bot came back without a secret: a Chatwoot before 4.13.0, whose agent bots cannot sign.
+        Assert.Contains(report.NextSteps, s => s.Contains("agent bots from 4.13.0", StringComparison.Ordinal) && s.Contains("--token-in-url", StringComparison.Ordinal));
         Assert.Empty(chatwoot.Received("POST", "/agent_bots"));
         Assert.Empty(chatwoot.Received("GET", "/inboxes"));
         Assert.Empty(chatwoot.Unexpected);
