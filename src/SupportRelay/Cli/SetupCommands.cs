@@ -22,7 +22,7 @@ public static class SetupCommands
 
     private static Command ChatwootCommand()
     {
-        var url = new Option<Uri>("--url") { Description = "This service's public base URL as Chatwoot reaches it, e.g. https://relay.example.com", Required = true };
+        var url = UrlOption("This service's public base URL as Chatwoot reaches it, e.g. https://relay.example.com");
         var inboxes = new Option<long[]>("--inbox") { Description = "Inbox ids to attach the bot to (repeatable); default: every inbox.", AllowMultipleArgumentsPerToken = true };
         var name = new Option<string>("--bot-name") { Description = "The agent bot's name.", DefaultValueFactory = _ => "SupportRelay" };
         var tokenInUrl = new Option<bool>("--token-in-url") { Description = "For Chatwoot that cannot sign (account webhooks before 4.12.0, agent bots before 4.13.0): put Chatwoot:WebhookSecret as ?token= in the URLs." };
@@ -70,9 +70,28 @@ public static class SetupCommands
         return command;
     }
 
+    /// <summary>A required absolute http(s) URL: System.CommandLine has no converter for <see cref="Uri"/> and would throw on any value.</summary>
+    private static Option<Uri> UrlOption(string description) => new("--url")
+    {
+        Description = description,
+        Required = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                // A base URL: what follows it is appended, not put in place of its last segment.
+                return new Uri(uri.ToString().TrimEnd('/') + "/");
+            }
+
+            result.AddError($"--url must be an absolute http or https URL, not '{text}'.");
+            return null;
+        },
+    };
+
     private static Command TelegramCommand()
     {
-        var url = new Option<Uri>("--url") { Description = "This service's public HTTPS base URL as Telegram reaches it, e.g. https://relay.example.com", Required = true };
+        var url = UrlOption("This service's public HTTPS base URL as Telegram reaches it, e.g. https://relay.example.com");
         var command = new Command("telegram", "Register the Telegram webhook (setWebhook) with Telegram:WebhookSecret as its secret token.") { url };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -101,4 +101,14 @@ public sealed class CommandLineTests
         Assert.NotEqual(0, exit);
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Setup_refuses_a_url_that_is_not_absolute_http()
+    {
+        var (exit, _, error) = await RunAsync("", "setup", "chatwoot", "--url", "relay.example.com");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--url must be an absolute http or https URL, not 'relay.example.com'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
 }
