@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Answering;
 using SupportRelay.Chatwoot;
+using SupportRelay.HelpCenter;
 using SupportRelay.Inbox;
 using SupportRelay.Notifications;
 using SupportRelay.Operations;
@@ -29,6 +30,7 @@ public sealed partial class MessageCreatedHandler(
     IOptionsMonitor<ChatwootOptions> chatwootOptions,
     IOptionsMonitor<BotOptions> botOptions,
     SupportRelayMetrics metrics,
+    ConfigurationProblems problems,
     ILogger<MessageCreatedHandler> logger) : IInboxHandler
 {
     public const string EventType = "chatwoot.message_created";
@@ -102,7 +104,12 @@ public sealed partial class MessageCreatedHandler(
 
         var owner = await providers.ResolveAsync(message.ProviderPubkey, message.ContractId, cancellationToken);
         var history = await conversations.RecentAsync(accountId, message.ConversationId, message.MessageId, settings.HistoryMessages, cancellationToken);
-        return await responder.RespondAsync(accountId, message.Content, message.Locale, owner, history, cancellationToken);
+        var decision = await responder.RespondAsync(accountId, message.Content, message.Locale, owner, history, cancellationToken);
+        // The responder calls every Help Center failure help_center_unavailable; one that a wrong setting causes says which.
+        return decision.Reason == "help_center_unavailable" && owner.PortalSlug is { } portal
+               && problems.Find(ArticleCatalog.ProblemScope(portal)) is { } problem
+            ? decision with { Reason = problem.Id }
+            : decision;
     }
 
     /// <summary>

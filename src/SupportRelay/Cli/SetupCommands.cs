@@ -56,9 +56,16 @@ public static class SetupCommands
             var client = host.Services.GetRequiredService<ChatwootClient>();
             try
             {
-                var report = await new ChatwootSetup(client, options.AccountId.Value)
-                    .RunAsync(webhookUrl, parse.GetValue(name)!, parse.GetValue(inboxes) ?? [], cancellationToken);
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, SetupJson.Options));
+                var setup = new ChatwootSetup(client, options.AccountId.Value);
+                var report = await setup.RunAsync(webhookUrl, parse.GetValue(name)!, parse.GetValue(inboxes) ?? [], cancellationToken);
+                // The bot is no use if the Help Center cannot be read the way the service reads it: say what to fix now.
+                var helpCenter = await setup.CheckHelpCenterAsync(options, cancellationToken);
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report with { HelpCenter = helpCenter }, SetupJson.Options));
+                if (!helpCenter.IsOk || helpCenter.Detail is not null)
+                {
+                    await Console.Error.WriteLineAsync($"Help Center ({helpCenter.Status}): {helpCenter.Detail}");
+                }
+
                 return 0;
             }
             catch (ChatwootException ex)
