@@ -31,9 +31,17 @@ public sealed class ChatwootException(string message, HttpStatusCode? status, bo
     /// <summary>Set when the refusal comes from a wrong setting (ours or Chatwoot's), which no retry cures.</summary>
     public ChatwootMisconfiguration? Misconfiguration { get; } = misconfiguration;
 
-    /// <summary>True when trying again cannot help (the conversation is gone, the token is refused...).</summary>
+    /// <summary>
+    /// Chatwoot's per-conversation message limit (<c>Message#prevent_message_flooding</c>, 200 a minute by
+    /// default): a 422 whose body says "Too many messages". Every other 422 of a message create is a refusal
+    /// of the message itself (<c>render_could_not_create_error</c>), which posting again cannot change.
+    /// </summary>
+    public bool IsFloodLimit => Status == HttpStatusCode.UnprocessableEntity && Body?.Contains("Too many messages", StringComparison.Ordinal) == true;
+
+    /// <summary>True when trying again cannot help (the conversation is gone, the token is refused, the message is invalid...).</summary>
     public bool IsPermanent => Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-        or HttpStatusCode.NotFound or HttpStatusCode.Gone;
+        or HttpStatusCode.NotFound or HttpStatusCode.Gone
+        || (Status == HttpStatusCode.UnprocessableEntity && !IsFloodLimit);
 }
 
 /// <summary>A published Help Center portal as the account API describes it.</summary>
