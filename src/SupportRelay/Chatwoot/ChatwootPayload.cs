@@ -165,7 +165,7 @@ public static class ChatwootPayload
             AccountIdOf(root),
             conversationId,
             messageId,
-            String(root, "content") ?? "",
+            ContentOf(root, conversation, messageId),
             root.TryGetProperty("message_type", out var type) ? ReadMessageType(type) : MessageType.Unknown,
             root.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind == JsonValueKind.True,
             String(Property(root, "sender"), "type"),
@@ -174,8 +174,32 @@ public static class ChatwootPayload
             TryInt64(conversation, "inbox_id", out var inboxId) ? inboxId : TryInt64(Property(root, "inbox"), "id", out inboxId) ? inboxId : null,
             String(customAttributes, "provider_pubkey"),
             String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
-            String(customAttributes, "locale") ?? String(additional, "browser_language") ?? String(Property(root, "account"), "locale"),
+            // The account in a webhook is {id, name}: no locale of its own.
+            String(customAttributes, "locale") ?? String(additional, "browser_language"),
             Property(root, "attachments") is { ValueKind: JsonValueKind.Array } attachments ? attachments.GetArrayLength() : 0);
+    }
+
+    /// <summary>
+    /// The message's text as the customer wrote it. <c>conversation.messages[]</c> holds the raw text of the last
+    /// public message (<c>webhook_push_messages</c>), which is this one when the payload was built at once (the
+    /// agent bot's); the top-level <c>content</c> was channel-rendered HTML in 4.9.0 to 4.12.0, turned back into text
+    /// when no raw copy is at hand.
+    /// </summary>
+    private static string ContentOf(JsonElement root, JsonElement conversation, long messageId)
+    {
+        if (Property(conversation, "messages") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (TryInt64(message, "id", out var id) && id == messageId && String(message, "content") is { } raw)
+                {
+                    return raw;
+                }
+            }
+        }
+
+        var content = String(root, "content") ?? "";
+        return RenderedContent.LooksRendered(content) ? RenderedContent.ToText(content) : content;
     }
 
     public static ChatwootConversationEvent ReadConversationEvent(JsonElement root)
