@@ -26,16 +26,17 @@ public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
         _ => null,
     };
 
-    public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, CancellationToken cancellationToken)
+    /// <param name="inboxId">The message's inbox, when the event names it: the inboxes the bot serves are those it heard from.</param>
+    public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, long? inboxId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO conversation_messages (account_id, conversation_id, message_id, role, content, created_at)
-            VALUES (@accountId, @conversationId, @messageId, @role, @content, @now)
+            INSERT INTO conversation_messages (account_id, conversation_id, message_id, role, content, created_at, inbox_id)
+            VALUES (@accountId, @conversationId, @messageId, @role, @content, @now, @inboxId)
             ON CONFLICT (account_id, conversation_id, message_id) DO NOTHING
             """,
-            new { accountId, conversationId, messageId, role, content, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { accountId, conversationId, messageId, role, content, now = time.GetUtcNow().ToUnixTimeMilliseconds(), inboxId },
             cancellationToken: cancellationToken));
     }
 

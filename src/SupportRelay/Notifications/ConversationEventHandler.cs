@@ -54,6 +54,7 @@ public sealed partial class ConversationEventHandler(
         var owner = status == HandoffNotifier.OpenStatus
             ? await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken)
             : null;
+        var handedBack = owner is null && await HandedBackAsync(accountId.Value, conversation, status, cancellationToken);
 
         var enqueued = false;
         await using (var connection = await dialect.OpenAsync(cancellationToken))
@@ -67,7 +68,7 @@ public sealed partial class ConversationEventHandler(
             }
             else
             {
-                await notifier.LeftOpenAsync(accountId.Value, conversation.ConversationId, status, connection, transaction, cancellationToken);
+                await notifier.LeftOpenAsync(accountId.Value, conversation.ConversationId, status, handedBack, connection, transaction, cancellationToken);
             }
 
             await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
@@ -81,6 +82,33 @@ public sealed partial class ConversationEventHandler(
         }
 
         return WorkOutcome.Done;
+    }
+
+    /// <summary>
+    /// Whether the conversation is the bot's again: resolved (its next customer message reopens it for the bot), or
+    /// set pending after being something else. The previous status is the event's when it says
+    /// (<c>conversation_updated</c>), else ours: <c>conversation_status_changed</c> carries <c>changed_attributes: null</c>.
+    /// </summary>
+    private async Task<bool> HandedBackAsync(long accountId, ChatwootConversationEvent conversation, string status, CancellationToken cancellationToken)
+    {
+        if (status == "resolved")
+        {
+            return true;
+        }
+
+        if (status != "pending")
+        {
+            return false;
+        }
+
+        var previous = conversation.PreviousStatus;
+        if (previous is null)
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken);
+            previous = await HandoffNotifier.LastStatusAsync(connection, accountId, conversation.ConversationId, cancellationToken);
+        }
+
+        return !string.Equals(previous, "pending", StringComparison.OrdinalIgnoreCase);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId} opened for a person (from {Previous}); notification queued")]
