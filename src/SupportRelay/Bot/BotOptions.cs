@@ -19,6 +19,13 @@ public sealed class BotOptions
     /// </summary>
     public bool TrustProviderPubkeyAttribute { get; set; }
 
+    /// <summary>
+    /// The Chatwoot inboxes the bot serves. Account webhooks report every inbox of the account: only conversations
+    /// SupportRelay has seen (a message to the bot, a decision) or in these inboxes are announced to a provider or
+    /// answered late. Empty: the inboxes whose messages reached the bot.
+    /// </summary>
+    public List<long> InboxIds { get; set; } = [];
+
     /// <summary>Below this retrieval confidence (0 to 1) the bot hands off without calling the LLM.</summary>
     [Range(0.0, 1.0)]
     public double MinConfidence { get; set; } = Retrieval.RetrievalDefaults.MinConfidence;

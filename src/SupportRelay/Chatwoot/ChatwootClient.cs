@@ -48,7 +48,8 @@ public sealed class ChatwootException(string message, HttpStatusCode? status, bo
 public sealed record PortalInfo(string Slug, string? DefaultLocale, IReadOnlyList<string> AllowedLocales);
 
 /// <summary>A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.</summary>
-public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId);
+public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId,
+    long? InboxId = null);
 
 /// <summary>
 /// The typed client of Chatwoot's REST API. Replies and handoffs use the agent bot's token; setup and
@@ -308,7 +309,7 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
             if (conversation.ConversationId > 0)
             {
                 conversations.Add(new ChatwootConversationSummary(conversation.ConversationId, conversation.Status.ToLowerInvariant(),
-                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId));
+                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId, conversation.InboxId));
             }
         }
 

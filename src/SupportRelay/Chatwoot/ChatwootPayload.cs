@@ -42,7 +42,8 @@ public sealed record ChatwootConversationEvent(
     string? PreviousStatus,
     bool StatusChanged,
     string? ProviderPubkey,
-    string? ContractId);
+    string? ContractId,
+    long? InboxId = null);
 
 /// <summary>
 /// Reads Chatwoot webhook bodies. Chatwoot's payloads vary between versions (numbers sent as strings,
@@ -149,10 +150,65 @@ public static class ChatwootPayload
         }
 
         var accountId = AccountIdOf(root);
-        var key = string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
+        var key = eventType == "message_created" ? null : ConversationEventKey(root, eventType, accountId, conversationId);
+        key ??= string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
         var orderingKey = $"chatwoot:{accountId?.ToString(CultureInfo.InvariantCulture) ?? "-"}:{conversationId}";
         return new WebhookEnvelope(eventType, key, orderingKey);
     }
+
+    /// <summary>
+    /// The key of a conversation event that is the same in every copy Chatwoot sends of it. Since 4.13.0 the agent
+    /// bot receives <c>conversation_status_changed</c> and <c>conversation_updated</c> too (#13975, #14002), and each
+    /// recipient gets its own <c>X-Chatwoot-Delivery</c>, so one change arrives twice under two ids; a late copy
+    /// processed after a newer change would apply an old status again. The copies are not byte-identical: the bot's
+    /// payload is built at once from the record in memory (<c>updated_at</c> with nanoseconds), the account
+    /// webhook's later from the reloaded record (microseconds, and possibly a newer state). What both carry alike:
+    /// for <c>conversation_updated</c>, the <c>updated_at</c> change in <c>changed_attributes</c>, captured when the
+    /// change was saved; otherwise the status and <c>updated_at</c> to the millisecond. Null when the payload has
+    /// neither (then the delivery id, or the body, decides).
+    /// </summary>
+    private static string? ConversationEventKey(JsonElement root, string eventType, long? accountId, long conversationId)
+    {
+        var account = accountId?.ToString(CultureInfo.InvariantCulture) ?? "-";
+        if (eventType == "conversation_updated" && ChangedAt(root) is { } changedAt)
+        {
+            return $"{eventType}:{account}:{conversationId}:changed:{changedAt}";
+        }
+
+        var status = String(root, "status");
+        return status is not null && Milliseconds(Property(root, "updated_at")) is { } updatedAt
+            ? $"{eventType}:{account}:{conversationId}:{status}:{updatedAt}"
+            : null;
+    }
+
+    /// <summary>The new <c>updated_at</c> of a <c>conversation_updated</c>'s <c>changed_attributes</c>, in Unix milliseconds.</summary>
+    private static long? ChangedAt(JsonElement root)
+    {
+        if (Property(root, "changed_attributes") is not { ValueKind: JsonValueKind.Array } changes)
+        {
+            return null;
+        }
+
+        foreach (var change in changes.EnumerateArray())
+        {
+            if (Property(change, "updated_at") is { ValueKind: JsonValueKind.Object } updatedAt)
+            {
+                return Milliseconds(Property(updatedAt, "current_value"));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A time as Unix milliseconds: seconds as a number (Chatwoot's float <c>updated_at</c>, read exactly as a decimal), or an ISO string.</summary>
+    private static long? Milliseconds(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            => (long)decimal.Floor(seconds * 1000),
+        JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            => time.ToUnixTimeMilliseconds(),
+        _ => null,
+    };
 
     public static ChatwootMessage ReadMessage(JsonElement root)
     {
@@ -232,7 +288,8 @@ public static class ChatwootPayload
         var customAttributes = Property(root, "custom_attributes");
         return new ChatwootConversationEvent(eventType, AccountIdOf(root), conversationId, status, previous, changed,
             String(customAttributes, "provider_pubkey"),
-            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"));
+            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
+            TryInt64(root, "inbox_id", out var inboxId) ? inboxId : null);
     }
 
     public static MessageType ReadMessageType(JsonElement element) => element.ValueKind switch

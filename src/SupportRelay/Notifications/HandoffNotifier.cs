@@ -124,6 +124,22 @@ public sealed partial class HandoffNotifier(WorkQueue queue, SqlDialect dialect,
     }
 
     /// <summary>
+    /// Records the conversation's status without announcing anything: a conversation that is not the bot's moved
+    /// (into <c>open</c>, say). Its episode is left as it was, so it is not taken for a handoff to notify later.
+    /// </summary>
+    public async Task RecordStatusAsync(long accountId, long conversationId, string status, DbConnection connection, DbTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        var args = new { AccountId = accountId, ConversationId = conversationId, status, now = time.GetUtcNow().ToUnixTimeMilliseconds(), handoffKey = "" };
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
+            SELECT @AccountId, @ConversationId, {FirstEpisodeSql}, 0, @status, @now WHERE true
+            ON CONFLICT (account_id, conversation_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+            """, args, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// A person (an agent: sender type <c>user</c>) posted a public message in the conversation. Chatwoot leaves a
     /// pending conversation pending (only Captain inboxes open it), so the bot stays quiet on its own account until
     /// the conversation is handed back (<see cref="LeftOpenAsync"/> with <c>handedBack</c>).

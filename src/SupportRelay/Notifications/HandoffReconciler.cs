@@ -23,6 +23,7 @@ public sealed partial class HandoffReconciler(
     ChatwootClient client,
     HandoffNotifier notifier,
     ProviderResolver providers,
+    ConversationStore conversations,
     WorkSignal signal,
     SqlDialect dialect,
     ReplicaIdentity replica,
@@ -190,19 +191,13 @@ public sealed partial class HandoffReconciler(
                 return false;
             }
 
-            if (episode is null)
-            {
-                // A conversation we never saw (no status event, no message to the bot): an inbox without the
-                // bot, or one older than our history. Its handoff was never ours to announce; its next status
-                // change is, and from then on a lost webhook is recovered.
-                var seen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM conversation_messages WHERE account_id = @accountId AND conversation_id = @conversationId",
-                    args, cancellationToken: cancellationToken));
-                if (seen == 0)
-                {
-                    return false;
-                }
-            }
+        }
+
+        // The rule the status webhook follows: a conversation the bot never saw, in an inbox it does not serve (an
+        // inbox without the bot, or one older than our history), was never ours to announce.
+        if (!await conversations.IsTheBotsAsync(accountId, conversation.Id, conversation.InboxId, cancellationToken))
+        {
+            return false;
         }
 
         var owner = await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken);

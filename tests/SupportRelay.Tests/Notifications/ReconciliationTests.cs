@@ -36,7 +36,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
     private static HandoffReconciler Reconciler(NotificationScenario s) => s.Chatwoot.App.Services.GetRequiredService<HandoffReconciler>();
 
     /// <summary>A conversation as <c>GET /api/v1/accounts/{id}/conversations</c> lists it (Chatwoot 4.x).</summary>
-    private static JsonObject Listed(long id, DateTimeOffset lastActivity, JsonObject? customAttributes = null, bool isoTimestamps = false)
+    private static JsonObject Listed(long id, DateTimeOffset lastActivity, JsonObject? customAttributes = null, bool isoTimestamps = false, long inboxId = 3)
     {
         JsonNode Time(DateTimeOffset t) => isoTimestamps ? JsonValue.Create(t.ToString("O", CultureInfo.InvariantCulture)) : JsonValue.Create(t.ToUnixTimeSeconds());
         return new JsonObject
@@ -55,7 +55,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
             ["agent_last_seen_at"] = 0,
             ["can_reply"] = true,
             ["custom_attributes"] = customAttributes ?? new JsonObject(),
-            ["inbox_id"] = 3,
+            ["inbox_id"] = inboxId,
             ["labels"] = new JsonArray(),
             ["muted"] = false,
             ["snoozed_until"] = null,
@@ -191,7 +191,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         await s.CustomerSaysAsync(43, "An old question");
         var now = DateTimeOffset.UtcNow;
         // 25 recent conversations nobody told us about (an inbox without the bot), then one known but quiet for two hours.
-        var listed = Enumerable.Range(100, 25).Select(id => Listed(id, now.AddMinutes(-1))).Append(Listed(43, now.AddHours(-2))).ToList();
+        var listed = Enumerable.Range(100, 25).Select(id => Listed(id, now.AddMinutes(-1), inboxId: 9)).Append(Listed(43, now.AddHours(-2))).ToList();
         ServeOpen(s, listed);
 
         var result = await Reconciler(s).RunRoundAsync(Ct);
