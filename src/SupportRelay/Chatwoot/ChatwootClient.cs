@@ -47,9 +47,22 @@ public sealed class ChatwootException(string message, HttpStatusCode? status, bo
 /// <summary>A published Help Center portal as the account API describes it.</summary>
 public sealed record PortalInfo(string Slug, string? DefaultLocale, IReadOnlyList<string> AllowedLocales);
 
-/// <summary>A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.</summary>
+/// <summary>
+/// A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.
+/// <see cref="LastMessage"/> is its last message that is not an activity (<c>last_non_activity_message</c>, else the
+/// last of <c>messages</c>), <see cref="Listed"/> the list's item itself (the conversation's fields, as a webhook's
+/// <c>conversation</c> carries them).
+/// </summary>
 public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId,
-    long? InboxId = null);
+    long? InboxId = null)
+{
+    public ListedMessage? LastMessage { get; init; }
+
+    public JsonElement Listed { get; init; }
+}
+
+/// <summary>A message as the conversations list shows it (<c>push_event_data</c>: <c>message_type</c> a number, <c>created_at</c> Unix seconds).</summary>
+public sealed record ListedMessage(long Id, MessageType Type, bool Private, DateTimeOffset? CreatedAt, JsonElement Json);
 
 /// <summary>
 /// The typed client of Chatwoot's REST API. Replies and handoffs use the agent bot's token; setup and
@@ -263,15 +276,15 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
     }
 
     /// <summary>
-    /// One page of the account's open conversations, most recent activity first, with the user token (a bot
-    /// token cannot list). <c>GET /api/v1/accounts/{id}/conversations</c> answers
+    /// One page of the account's conversations of a status (<c>open</c>, <c>pending</c>), most recent activity first,
+    /// with the user token (a bot token cannot list). <c>GET /api/v1/accounts/{id}/conversations</c> answers
     /// <c>{"data":{"meta":{...},"payload":[conversation...]}}</c> in current versions; older ones answered
     /// <c>{"payload":[...]}</c> or a bare array, so all three are read. Chatwoot pages by 25; an empty page is the end.
     /// </summary>
-    public async Task<IReadOnlyList<ChatwootConversationSummary>> ListOpenConversationsAsync(long accountId, int page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChatwootConversationSummary>> ListConversationsAsync(long accountId, string status, int page, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"api/v1/accounts/{accountId}/conversations?status=open&assignee_type=all&sort_by=last_activity_at_desc&page={page.ToString(CultureInfo.InvariantCulture)}");
+            $"api/v1/accounts/{accountId}/conversations?status={Uri.EscapeDataString(status)}&assignee_type=all&sort_by=last_activity_at_desc&page={page.ToString(CultureInfo.InvariantCulture)}");
         using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
         JsonElement root;
         try
@@ -309,11 +322,30 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
             if (conversation.ConversationId > 0)
             {
                 conversations.Add(new ChatwootConversationSummary(conversation.ConversationId, conversation.Status.ToLowerInvariant(),
-                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId, conversation.InboxId));
+                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId, conversation.InboxId)
+                {
+                    LastMessage = LastMessageOf(item),
+                    Listed = item.Clone(),
+                });
             }
         }
 
         return conversations;
+    }
+
+    /// <summary>The last message that is not an activity: <c>last_non_activity_message</c>, else the last of <c>messages</c> (the last of any kind).</summary>
+    private static ListedMessage? LastMessageOf(JsonElement item)
+    {
+        var message = item.TryGetProperty("last_non_activity_message", out var last) && last.ValueKind == JsonValueKind.Object ? last
+            : item.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0 ? messages[messages.GetArrayLength() - 1]
+            : default;
+        if (message.ValueKind != JsonValueKind.Object || !ChatwootPayload.TryInt64(message, "id", out var id))
+        {
+            return null;
+        }
+
+        var type = message.TryGetProperty("message_type", out var t) ? ChatwootPayload.ReadMessageType(t) : MessageType.Unknown;
+        return new ListedMessage(id, type, message.TryGetProperty("private", out var p) && p.ValueKind == JsonValueKind.True, Timestamp(message, "created_at"), message.Clone());
     }
 
     /// <summary>Unix seconds (a number or a numeric string), or an ISO 8601 string.</summary>
