@@ -33,6 +33,9 @@ public sealed record ChatwootMessage(
     string? Locale,
     int Attachments = 0);
 
+/// <summary>An item the customer chose in an <c>input_select</c> (<c>content_attributes.submitted_values[]</c>).</summary>
+public sealed record SubmittedValue(string? Title, string? Value);
+
 /// <summary>A conversation event (<c>conversation_status_changed</c>, <c>conversation_updated</c>, ...).</summary>
 public sealed record ChatwootConversationEvent(
     string EventType,
@@ -56,6 +59,8 @@ public static class ChatwootPayload
     public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
     {
         "message_created",
+        // Stored for the customer's input_select choices (content_attributes.submitted_values); read receipts come this way too.
+        "message_updated",
         "conversation_status_changed",
         "conversation_updated",
         "conversation_opened",
@@ -66,7 +71,11 @@ public static class ChatwootPayload
     /// Validates an event's shape. Returns null with <paramref name="problem"/> set when a required
     /// field is missing or of the wrong type; returns an envelope with a null key for events we ignore.
     /// </summary>
-    public static WebhookEnvelope? ReadEnvelope(JsonElement root, string? deliveryId, ReadOnlySpan<byte> body, out string? problem)
+    /// <param name="defaultAccountId">
+    /// <c>Chatwoot:AccountId</c>, for conversation payloads before 4.14.2, which carry no account: without it a
+    /// conversation's status events and its messages would be ordered apart.
+    /// </param>
+    public static WebhookEnvelope? ReadEnvelope(JsonElement root, string? deliveryId, ReadOnlySpan<byte> body, out string? problem, long? defaultAccountId = null)
     {
         problem = null;
         if (root.ValueKind != JsonValueKind.Object)
@@ -90,7 +99,7 @@ public static class ChatwootPayload
 
         long conversationId;
         string fallbackKey;
-        if (eventType == "message_created")
+        if (eventType is "message_created" or "message_updated")
         {
             if (!TryInt64(root, "id", out var messageId))
             {
@@ -129,7 +138,10 @@ public static class ChatwootPayload
                 return null;
             }
 
-            fallbackKey = $"{eventType}:{messageId}";
+            // A message is created once but updated many times (read receipts, a choice): an update is its body.
+            fallbackKey = eventType == "message_created"
+                ? $"{eventType}:{messageId}"
+                : $"{eventType}:{messageId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..32]}";
         }
         else
         {
@@ -149,8 +161,8 @@ public static class ChatwootPayload
             fallbackKey = $"{eventType}:{conversationId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..32]}";
         }
 
-        var accountId = AccountIdOf(root);
-        var key = eventType == "message_created" ? null : ConversationEventKey(root, eventType, accountId, conversationId);
+        var accountId = AccountIdOf(root) ?? defaultAccountId;
+        var key = eventType is "message_created" or "message_updated" ? null : ConversationEventKey(root, eventType, accountId, conversationId);
         key ??= string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
         var orderingKey = $"chatwoot:{accountId?.ToString(CultureInfo.InvariantCulture) ?? "-"}:{conversationId}";
         return new WebhookEnvelope(eventType, key, orderingKey);
@@ -290,6 +302,21 @@ public static class ChatwootPayload
             String(customAttributes, "provider_pubkey"),
             String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
             TryInt64(root, "inbox_id", out var inboxId) ? inboxId : null);
+    }
+
+    /// <summary>
+    /// The customer's answer to an <c>input_select</c>, from a <c>message_updated</c>: <c>content_attributes.submitted_values</c>,
+    /// the chosen items (<c>{"title", "value"}</c>) as the widget sends them back. Empty when the update is something else.
+    /// </summary>
+    public static IReadOnlyList<SubmittedValue> ReadSubmittedValues(JsonElement root)
+    {
+        if (Property(Property(root, "content_attributes"), "submitted_values") is not { ValueKind: JsonValueKind.Array } values)
+        {
+            return [];
+        }
+
+        return values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Object)
+            .Select(v => new SubmittedValue(String(v, "title"), String(v, "value") ?? NumberText(v, "value"))).ToList();
     }
 
     public static MessageType ReadMessageType(JsonElement element) => element.ValueKind switch
