@@ -9,7 +9,11 @@ namespace SupportRelay.Cli;
 /// <summary><c>setup chatwoot</c>: connects a Chatwoot account to this service in one command.</summary>
 public static class SetupCommands
 {
-    /// <summary>The conversation events the account webhook subscribes to (agent bots never receive status changes).</summary>
+    /// <summary>
+    /// The conversation events the account webhook subscribes to: agent bots receive status changes only from 4.13.0
+    /// (<c>agent_bot_listener.rb</c>), and then the two copies are one event. No message events: the agent bot has
+    /// those, and an account webhook would bring every inbox's.
+    /// </summary>
     public static readonly string[] AccountWebhookEvents = ["conversation_status_changed", "conversation_updated"];
 
     public static Command Create()
