@@ -150,7 +150,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         ServeOpen(s, [Listed(42, DateTimeOffset.UtcNow, new JsonObject { ["contract_id"] = "C-77" })]);
 
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
-        await s.Chatwoot.Chatwoot.WaitForAsync(all => all.Count(r => r.Path == ListPath) >= 3);
+        await s.Chatwoot.Chatwoot.WaitForAsync(_ => ListCalls(s).Count >= 3);
         // The webhook arrives after all (a late redelivery): the episode was notified.
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         await s.Chatwoot.WaitIdleAsync();
@@ -269,7 +269,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         s.Chatwoot.Chatwoot.On("GET", ListPath, new FakeResponse(status, """{"error":"nope"}"""));
 
         var direct = await Reconciler(s).RunRoundAsync(Ct);
-        await s.Chatwoot.Chatwoot.WaitForAsync(all => all.Count(r => r.Path == ListPath) >= 3);
+        await s.Chatwoot.Chatwoot.WaitForAsync(_ => ListCalls(s).Count >= 3);
         var health = await s.Client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
         Assert.Equal(new ReconcileResult(0, 0, 0), direct);
         Assert.True(health.IsSuccessStatusCode);
