@@ -3,13 +3,6 @@ using System.Collections.Concurrent;
 namespace SupportRelay.Operations;
 
 /// <summary>
-/// A setting (ours or Chatwoot's) that is wrong, found while working: not an outage, which waiting cures, but
-/// something an operator must change. <see cref="Id"/> is a low-cardinality word (a metric tag and a handoff
-/// reason); <see cref="Scope"/> says what it concerns (a portal); <see cref="Detail"/> names what to fix.
-/// </summary>
-public sealed record ConfigurationProblem(string Id, string Scope, string Detail, DateTimeOffset Since);
-
-/// <summary>
 /// The configuration problems this replica knows of now, for <c>/readyz</c>, the log and
 /// <c>supportrelay_configuration_errors_total{problem}</c>. A problem is reported each time it is met (counted
 /// each time, logged when it first appears or changes) and cleared when the same work succeeds again. Per

@@ -4,13 +4,6 @@ using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Chatwoot;
 
-/// <summary>Who Chatwoot sends an event to: the agent bot, or the account webhook (each with a delivery id of its own).</summary>
-public enum ChatwootRecipient
-{
-    AgentBot,
-    AccountWebhook,
-}
-
 /// <summary>
 /// One of <c>Chatwoot/Fixtures/{version}/{name}.json</c>: Chatwoot's exact wire bytes (built from its serializers,
 /// see the fixtures' README), read as they are and sent to the service with the headers that version sends its
