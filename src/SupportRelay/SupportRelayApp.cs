@@ -39,6 +39,7 @@ public static class SupportRelayApp
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<SupportRelayMetrics>();
+        services.AddSingleton<ConfigurationProblems>();
         services.AddSingleton<WorkSignal>();
         services.AddStorage();
         services.AddProviders();

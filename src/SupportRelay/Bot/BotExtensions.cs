@@ -21,6 +21,7 @@ public static class BotExtensions
         services.AddSingleton<ProviderResolver>();
         services.AddSingleton<BotResponder>();
         services.AddSingleton<IInboxHandler, MessageCreatedHandler>();
+        services.AddSingleton<IInboxHandler, MessageUpdatedHandler>();
 
         // The model's own timeout is Llm:Timeout, enforced by the responder; the HTTP client only stops runaway calls.
         services.AddTransient<AnthropicApiKeyHandler>();

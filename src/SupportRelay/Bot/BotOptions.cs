@@ -20,6 +20,13 @@ public sealed class BotOptions
     public bool TrustProviderPubkeyAttribute { get; set; }
 
     /// <summary>
+    /// The Chatwoot inboxes the bot serves. Account webhooks report every inbox of the account: only conversations
+    /// SupportRelay has seen (a message to the bot, a decision) or in these inboxes are announced to a provider or
+    /// answered late. Empty: the inboxes whose messages reached the bot.
+    /// </summary>
+    public List<long> InboxIds { get; set; } = [];
+
+    /// <summary>
     /// Overrides the answer model's threshold: below this probability (0 to 1) that the best article answers, the
     /// bot hands off without writing an answer. Unset: the model's own operating point, one without an LLM
     /// (precision first) and one with (recall first: the LLM still says when the articles do not answer).

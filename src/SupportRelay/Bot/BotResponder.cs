@@ -83,7 +83,8 @@ public sealed partial class BotResponder(
         catch (ChatwootException ex)
         {
             LogArticlesUnavailable(ex.Message);
-            return HandOff("help_center_unavailable");
+            // A refused host or an unknown portal is a wrong setting, and says which (see /readyz).
+            return HandOff(ex.Misconfiguration?.Problem ?? "help_center_unavailable");
         }
 
         if (scope is null)

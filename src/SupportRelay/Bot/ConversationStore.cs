@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using SupportRelay.Answering;
 using SupportRelay.Storage;
 
@@ -8,7 +9,7 @@ namespace SupportRelay.Bot;
 /// Each conversation's recent messages, kept from the webhooks we receive: the bot token cannot list
 /// a conversation's messages, and follow-up questions need them.
 /// </summary>
-public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
+public sealed class ConversationStore(SqlDialect dialect, TimeProvider time, IOptionsMonitor<BotOptions> options)
 {
     public const string Customer = "customer";
     public const string Bot = "assistant";
@@ -26,17 +27,41 @@ public sealed class ConversationStore(SqlDialect dialect, TimeProvider time)
         _ => null,
     };
 
-    public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, CancellationToken cancellationToken)
+    /// <param name="inboxId">The message's inbox, when the event names it: the inboxes the bot serves are those it heard from.</param>
+    public async Task RecordAsync(long accountId, long conversationId, long messageId, string role, string content, long? inboxId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO conversation_messages (account_id, conversation_id, message_id, role, content, created_at)
-            VALUES (@accountId, @conversationId, @messageId, @role, @content, @now)
+            INSERT INTO conversation_messages (account_id, conversation_id, message_id, role, content, created_at, inbox_id)
+            VALUES (@accountId, @conversationId, @messageId, @role, @content, @now, @inboxId)
             ON CONFLICT (account_id, conversation_id, message_id) DO NOTHING
             """,
-            new { accountId, conversationId, messageId, role, content, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { accountId, conversationId, messageId, role, content, now = time.GetUtcNow().ToUnixTimeMilliseconds(), inboxId },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether a conversation is the bot's to speak for (to announce its handoff, to answer a message it missed):
+    /// one SupportRelay has seen (a message that reached the bot, a decision), or one in an inbox the bot serves
+    /// (<c>Bot:InboxIds</c> when set, else an inbox whose messages reached the bot). An account webhook reports
+    /// every inbox of the account; with <c>Bot:DefaultProviderPubkey</c> set, an inbox that has nothing to do with
+    /// the bot would otherwise notify the default provider of all its conversations.
+    /// </summary>
+    public async Task<bool> IsTheBotsAsync(long accountId, long conversationId, long? inboxId, CancellationToken cancellationToken)
+    {
+        var configured = options.CurrentValue.InboxIds;
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM conversation_messages WHERE account_id = @accountId AND conversation_id = @conversationId)
+                OR EXISTS (SELECT 1 FROM bot_decisions WHERE account_id = @accountId AND conversation_id = @conversationId)
+                OR (@learn = 1 AND EXISTS (SELECT 1 FROM conversation_messages WHERE account_id = @accountId AND inbox_id = @inboxId))
+                THEN 1 ELSE 0 END
+            """,
+            new { accountId, conversationId, inboxId, learn = configured.Count == 0 && inboxId is not null ? 1L : 0L },
+            cancellationToken: cancellationToken)) == 1
+            || (inboxId is { } inbox && configured.Contains(inbox));
     }
 
     /// <summary>Whether the bot's own message with this history text arrived (as its echo) at or after <paramref name="since"/> (Unix ms).</summary>

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Answering;
 using SupportRelay.Chatwoot;
+using SupportRelay.HelpCenter;
 using SupportRelay.Inbox;
 using SupportRelay.Notifications;
 using SupportRelay.Operations;
@@ -57,11 +58,22 @@ public sealed partial class MessageCreatedHandler(
         var role = RoleOf(message);
         if (role is not null && ConversationStore.HistoryText(message.Content, message.Attachments) is { } text)
         {
-            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, cancellationToken);
+            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, message.InboxId, cancellationToken);
+        }
+
+        if (IsAPersonsReply(message))
+        {
+            await notifier.PersonRepliedAsync(accountId.Value, message.ConversationId, message.ConversationStatus, cancellationToken);
         }
 
         if (!IsForTheBot(message) || await HandoffUnderwayAsync(accountId.Value, message.ConversationId, cancellationToken))
         {
+            return WorkOutcome.Done;
+        }
+
+        if (await notifier.PersonRepliedSinceHandedBackAsync(accountId.Value, message.ConversationId, cancellationToken))
+        {
+            LogPersonReplied(accountId.Value, message.ConversationId);
             return WorkOutcome.Done;
         }
 
@@ -82,6 +94,13 @@ public sealed partial class MessageCreatedHandler(
         && !message.Private
         && (!string.IsNullOrWhiteSpace(message.Content) || message.Attachments > 0)
         && string.Equals(message.ConversationStatus, "pending", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// An agent's public message (sender type <c>user</c>): it does not open a pending conversation (outside Captain
+    /// inboxes), yet from then on the conversation is that person's until it is handed back to the bot.
+    /// </summary>
+    public static bool IsAPersonsReply(ChatwootMessage message) =>
+        message is { Type: MessageType.Outgoing, Private: false, SenderType: "user" or "User" };
 
     private static string? RoleOf(ChatwootMessage message) => message switch
     {
@@ -205,6 +224,9 @@ public sealed partial class MessageCreatedHandler(
             LogDecision(accountId, message.ConversationId, decision.Outcome, decision.Reason, decision.ArticleIds.Count, decision.ElapsedMs);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId}: a person has replied since it was handed to the bot; the bot stays quiet")]
+    private partial void LogPersonReplied(long accountId, long conversationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId}: {Outcome} ({Reason}), {Articles} articles, {ElapsedMs} ms")]
     private partial void LogDecision(long accountId, long conversationId, string outcome, string reason, int articles, long elapsedMs);

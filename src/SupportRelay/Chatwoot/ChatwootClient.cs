@@ -10,7 +10,8 @@ using SupportRelay.HelpCenter;
 namespace SupportRelay.Chatwoot;
 
 /// <summary>A failed Chatwoot call, with what the caller needs to decide between retrying and giving up.</summary>
-public sealed class ChatwootException(string message, HttpStatusCode? status, bool outcomeUnknown, Exception? inner = null, string? body = null)
+public sealed class ChatwootException(string message, HttpStatusCode? status, bool outcomeUnknown, Exception? inner = null, string? body = null,
+    ChatwootMisconfiguration? misconfiguration = null)
     : Exception(message, inner)
 {
     public HttpStatusCode? Status { get; } = status;
@@ -27,16 +28,41 @@ public sealed class ChatwootException(string message, HttpStatusCode? status, bo
     /// <summary>The start of Chatwoot's error body (never logged: it may repeat what was sent).</summary>
     public string? Body { get; } = body;
 
-    /// <summary>True when trying again cannot help (the conversation is gone, the token is refused...).</summary>
+    /// <summary>Set when the refusal comes from a wrong setting (ours or Chatwoot's), which no retry cures.</summary>
+    public ChatwootMisconfiguration? Misconfiguration { get; } = misconfiguration;
+
+    /// <summary>
+    /// Chatwoot's per-conversation message limit (<c>Message#prevent_message_flooding</c>, 200 a minute by
+    /// default): a 422 whose body says "Too many messages". Every other 422 of a message create is a refusal
+    /// of the message itself (<c>render_could_not_create_error</c>), which posting again cannot change.
+    /// </summary>
+    public bool IsFloodLimit => Status == HttpStatusCode.UnprocessableEntity && Body?.Contains("Too many messages", StringComparison.Ordinal) == true;
+
+    /// <summary>True when trying again cannot help (the conversation is gone, the token is refused, the message is invalid...).</summary>
     public bool IsPermanent => Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-        or HttpStatusCode.NotFound or HttpStatusCode.Gone;
+        or HttpStatusCode.NotFound or HttpStatusCode.Gone
+        || (Status == HttpStatusCode.UnprocessableEntity && !IsFloodLimit);
 }
 
 /// <summary>A published Help Center portal as the account API describes it.</summary>
 public sealed record PortalInfo(string Slug, string? DefaultLocale, IReadOnlyList<string> AllowedLocales);
 
-/// <summary>A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.</summary>
-public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId);
+/// <summary>
+/// A conversation as the account API lists it; <see cref="LastActivityAt"/> is null when the version does not say.
+/// <see cref="LastMessage"/> is its last message that is not an activity (<c>last_non_activity_message</c>, else the
+/// last of <c>messages</c>), <see cref="Listed"/> the list's item itself (the conversation's fields, as a webhook's
+/// <c>conversation</c> carries them).
+/// </summary>
+public sealed record ChatwootConversationSummary(long Id, string Status, DateTimeOffset? LastActivityAt, string? ProviderPubkey, string? ContractId,
+    long? InboxId = null)
+{
+    public ListedMessage? LastMessage { get; init; }
+
+    public JsonElement Listed { get; init; }
+}
+
+/// <summary>A message as the conversations list shows it (<c>push_event_data</c>: <c>message_type</c> a number, <c>created_at</c> Unix seconds).</summary>
+public sealed record ListedMessage(long Id, MessageType Type, bool Private, DateTimeOffset? CreatedAt, JsonElement Json);
 
 /// <summary>
 /// The typed client of Chatwoot's REST API. Replies and handoffs use the agent bot's token; setup and
@@ -44,9 +70,6 @@ public sealed record ChatwootConversationSummary(long Id, string Status, DateTim
 /// </summary>
 public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOptions> options)
 {
-    private const int ArticlesPerPage = 100;
-    private const int MaxArticlePages = 200;
-
     private ChatwootOptions Options => options.CurrentValue;
 
     public Task<long?> CreateMessageAsync(long accountId, long conversationId, string content, bool isPrivate, CancellationToken cancellationToken) =>
@@ -136,50 +159,84 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
         return messages;
     }
 
-    /// <summary>Every published article of a portal in one locale, all pages, from the public Help Center JSON route.</summary>
-    public async Task<IReadOnlyList<Article>> GetArticlesAsync(string portalSlug, string locale, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every published article of a portal in one locale, from the public Help Center JSON route, in one request.
+    /// Chatwoot orders them by <c>position</c> alone, and positions are counted per category, so they tie across
+    /// categories and PostgreSQL returns ties in no fixed order: pages (<c>per_page</c>) could repeat or skip
+    /// articles. Without <c>per_page</c> Chatwoot returns them all (<c>ArticlesController#limit_results</c>).
+    /// The request goes to <c>Chatwoot:BaseUrl</c> presenting the Help Center's public host
+    /// (<see cref="ChatwootOptions.EffectiveHelpCenterUrl"/>) as <c>X-Forwarded-Host</c>, which Rails takes as the
+    /// request's host. An unknown locale is an empty list; a refused host or an unknown portal is a
+    /// <see cref="ChatwootException"/> carrying its <see cref="ChatwootMisconfiguration"/>.
+    /// </summary>
+    public async Task<HelpCenterArticles> GetArticlesAsync(string portalSlug, string locale, CancellationToken cancellationToken)
     {
-        var publicBase = Options.EffectivePublicUrl ?? throw new InvalidOperationException("Chatwoot:BaseUrl is not configured.");
-        var articles = new List<Article>();
-        for (var page = 1; page <= MaxArticlePages; page++)
+        var options = Options;
+        var helpCenter = options.EffectiveHelpCenterUrl ?? throw new InvalidOperationException("Chatwoot:BaseUrl is not configured.");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"hc/{Uri.EscapeDataString(portalSlug)}/{Uri.EscapeDataString(locale)}/articles.json");
+        if (options.BaseUrl is { } api && !string.Equals(api.Authority, helpCenter.Authority, StringComparison.OrdinalIgnoreCase))
         {
-            var url = new Uri(publicBase, $"hc/{Uri.EscapeDataString(portalSlug)}/{Uri.EscapeDataString(locale)}/articles.json?page={page}&per_page={ArticlesPerPage}");
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            HttpResponseMessage response;
-            try
-            {
-                response = await SendAsync(request, token: null, cancellationToken);
-            }
-            catch (ChatwootException ex) when (ex.Status == HttpStatusCode.NotFound && page == 1)
-            {
-                // The portal has no such locale: no articles, not an outage.
-                return [];
-            }
-
-            using var _ = response;
-            var body = await ReadAsync(response, ChatwootJsonContext.Default.ArticleList, cancellationToken);
-            var items = body?.Payload ?? [];
-            foreach (var item in items)
-            {
-                if (item.Id is null || string.IsNullOrWhiteSpace(item.Title))
-                {
-                    continue;
-                }
-
-                var id = item.Id.Value.ToString(CultureInfo.InvariantCulture);
-                var slug = string.IsNullOrWhiteSpace(item.Slug) ? id : item.Slug;
-                var link = new Uri(publicBase, $"hc/{Uri.EscapeDataString(portalSlug)}/articles/{Uri.EscapeDataString(slug)}").ToString();
-                articles.Add(new Article(id, item.Title, item.Content ?? "", item.Description, slug, link, item.Locale ?? locale));
-            }
-
-            var total = body?.Meta?.ArticlesCount;
-            if (items.Count < ArticlesPerPage || (total is not null && articles.Count >= total))
-            {
-                break;
-            }
+            request.Headers.TryAddWithoutValidation("X-Forwarded-Host", helpCenter.Authority);
         }
 
-        return articles;
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync(request, token: null, cancellationToken);
+        }
+        catch (ChatwootException ex) when (ex.Status == HttpStatusCode.Unauthorized && RefusedDomain(ex.Body) is { } host)
+        {
+            throw new ChatwootException(ex.Message, ex.Status, outcomeUnknown: false, ex, ex.Body, new ChatwootMisconfiguration(ChatwootMisconfiguration.HelpCenterHost,
+                $"Chatwoot refused to serve the Help Center on host '{host}' (401 \"Domain: {host} is not registered\"): /hc answers only on the host of "
+                + $"Chatwoot's FRONTEND_URL or HELPCENTER_URL, or on a portal's custom domain. The host comes from {options.HelpCenterUrlSource}; set "
+                + "Chatwoot:HelpCenterUrl (or Chatwoot:PublicUrl) to that public address. Articles are still fetched from Chatwoot:BaseUrl."));
+        }
+        catch (ChatwootException ex) when (ex.Status == HttpStatusCode.NotFound)
+        {
+            // An unknown locale is a 200 with no articles; a 404 is Portal.find_by!(slug:, archived: false) failing.
+            throw new ChatwootException(ex.Message, ex.Status, outcomeUnknown: false, ex, ex.Body, new ChatwootMisconfiguration(ChatwootMisconfiguration.HelpCenterPortal,
+                $"Chatwoot has no Help Center portal '{portalSlug}' (404 on /hc/{portalSlug}/{locale}/articles.json): the slug is wrong or the portal is "
+                + "archived. Fix Chatwoot:DefaultPortalSlug or the provider's chatwootPortalSlug, or unarchive the portal in Chatwoot."));
+        }
+
+        using var _ = response;
+        var body = await ReadAsync(response, ChatwootJsonContext.Default.ArticleList, cancellationToken);
+        var items = body?.Payload ?? [];
+        var linkBase = new Uri(helpCenter.ToString().TrimEnd('/') + "/");
+        var articles = new Dictionary<long, Article>();
+        foreach (var item in items)
+        {
+            if (item.Id is not { } id || string.IsNullOrWhiteSpace(item.Title) || articles.ContainsKey(id))
+            {
+                continue;
+            }
+
+            var key = id.ToString(CultureInfo.InvariantCulture);
+            var slug = string.IsNullOrWhiteSpace(item.Slug) ? key : item.Slug;
+            // "link" is relative ("hc/{portal}/articles/{slug}"): it is the public Help Center's.
+            var link = Uri.TryCreate(item.Link, UriKind.RelativeOrAbsolute, out var given) && !string.IsNullOrWhiteSpace(item.Link)
+                ? (given.IsAbsoluteUri ? given : new Uri(linkBase, item.Link!.TrimStart('/')))
+                : new Uri(linkBase, $"hc/{Uri.EscapeDataString(portalSlug)}/articles/{Uri.EscapeDataString(slug)}");
+            // Articles carry no locale of their own: it is the category's, and an uncategorized article has none.
+            articles[id] = new Article(key, item.Title, item.Content ?? "", item.Description, slug, link.ToString(), item.Category?.Locale ?? locale);
+        }
+
+        // Ties come back in any order: a fixed one keeps the index (and its hash) the same from one fetch to the next.
+        return new HelpCenterArticles(articles.OrderBy(a => a.Key).Select(a => a.Value).ToList(), items.Count, body?.Meta?.ArticlesCount);
+    }
+
+    /// <summary>The host named in Chatwoot's "Domain: X is not registered with us" refusal, or null for any other 401.</summary>
+    private static string? RefusedDomain(string? body)
+    {
+        const string Marker = "is not registered with us";
+        var end = body?.IndexOf(Marker, StringComparison.Ordinal) ?? -1;
+        if (body is null || end < 0)
+        {
+            return null;
+        }
+
+        var start = body.LastIndexOf("Domain: ", end, StringComparison.Ordinal);
+        return start < 0 ? "?" : body[(start + "Domain: ".Length)..end].Trim();
     }
 
     /// <summary>The portal's locales, when a user token is configured; null when it cannot be known.</summary>
@@ -219,15 +276,15 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
     }
 
     /// <summary>
-    /// One page of the account's open conversations, most recent activity first, with the user token (a bot
-    /// token cannot list). <c>GET /api/v1/accounts/{id}/conversations</c> answers
+    /// One page of the account's conversations of a status (<c>open</c>, <c>pending</c>), most recent activity first,
+    /// with the user token (a bot token cannot list). <c>GET /api/v1/accounts/{id}/conversations</c> answers
     /// <c>{"data":{"meta":{...},"payload":[conversation...]}}</c> in current versions; older ones answered
     /// <c>{"payload":[...]}</c> or a bare array, so all three are read. Chatwoot pages by 25; an empty page is the end.
     /// </summary>
-    public async Task<IReadOnlyList<ChatwootConversationSummary>> ListOpenConversationsAsync(long accountId, int page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChatwootConversationSummary>> ListConversationsAsync(long accountId, string status, int page, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"api/v1/accounts/{accountId}/conversations?status=open&assignee_type=all&sort_by=last_activity_at_desc&page={page.ToString(CultureInfo.InvariantCulture)}");
+            $"api/v1/accounts/{accountId}/conversations?status={Uri.EscapeDataString(status)}&assignee_type=all&sort_by=last_activity_at_desc&page={page.ToString(CultureInfo.InvariantCulture)}");
         using var response = await SendAsync(request, Options.ApiAccessToken, cancellationToken);
         JsonElement root;
         try
@@ -265,11 +322,30 @@ public sealed class ChatwootClient(HttpClient http, IOptionsMonitor<ChatwootOpti
             if (conversation.ConversationId > 0)
             {
                 conversations.Add(new ChatwootConversationSummary(conversation.ConversationId, conversation.Status.ToLowerInvariant(),
-                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId));
+                    Timestamp(item, "last_activity_at") ?? Timestamp(item, "timestamp"), conversation.ProviderPubkey, conversation.ContractId, conversation.InboxId)
+                {
+                    LastMessage = LastMessageOf(item),
+                    Listed = item.Clone(),
+                });
             }
         }
 
         return conversations;
+    }
+
+    /// <summary>The last message that is not an activity: <c>last_non_activity_message</c>, else the last of <c>messages</c> (the last of any kind).</summary>
+    private static ListedMessage? LastMessageOf(JsonElement item)
+    {
+        var message = item.TryGetProperty("last_non_activity_message", out var last) && last.ValueKind == JsonValueKind.Object ? last
+            : item.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0 ? messages[messages.GetArrayLength() - 1]
+            : default;
+        if (message.ValueKind != JsonValueKind.Object || !ChatwootPayload.TryInt64(message, "id", out var id))
+        {
+            return null;
+        }
+
+        var type = message.TryGetProperty("message_type", out var t) ? ChatwootPayload.ReadMessageType(t) : MessageType.Unknown;
+        return new ListedMessage(id, type, message.TryGetProperty("private", out var p) && p.ValueKind == JsonValueKind.True, Timestamp(message, "created_at"), message.Clone());
     }
 
     /// <summary>Unix seconds (a number or a numeric string), or an ISO 8601 string.</summary>
@@ -390,7 +466,10 @@ internal sealed record ArticleItem(
     [property: JsonPropertyName("content")] string? Content,
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("slug")] string? Slug,
-    [property: JsonPropertyName("locale")] string? Locale);
+    [property: JsonPropertyName("link")] string? Link,
+    [property: JsonPropertyName("category")] ArticleCategory? Category);
+
+internal sealed record ArticleCategory([property: JsonPropertyName("locale")] string? Locale);
 
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(CreateMessageRequest))]

@@ -105,9 +105,9 @@ public sealed partial class ChatwootMessageDelivery(
                 return WorkOutcome.Fail(ex.Message);
             }
 
-            if (ex.Status == HttpStatusCode.UnprocessableEntity || ex.Status == HttpStatusCode.TooManyRequests)
+            if (ex.IsFloodLimit || ex.Status == HttpStatusCode.TooManyRequests)
             {
-                // Chatwoot's per-conversation message limit: wait for the minute to pass.
+                // Chatwoot's per-conversation limit counts the last minute's messages: wait for the minute to pass.
                 return WorkOutcome.Retry(ex.Message, TimeSpan.FromSeconds(60));
             }
 

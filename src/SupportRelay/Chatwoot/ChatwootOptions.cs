@@ -13,6 +13,15 @@ public sealed class ChatwootOptions
     /// <summary>Public base for Help Center and dashboard links; defaults to <see cref="BaseUrl"/>.</summary>
     public Uri? PublicUrl { get; set; }
 
+    /// <summary>
+    /// The Help Center's public address, defaulting to <see cref="PublicUrl"/>, then <see cref="BaseUrl"/>. Chatwoot
+    /// answers <c>/hc</c> only on the host of its <c>FRONTEND_URL</c>, of <c>HELPCENTER_URL</c> or of a portal's
+    /// custom domain (<c>PublicController#ensure_custom_domain_request</c>), and takes the host from
+    /// <c>X-Forwarded-Host</c> when there is one. Articles are fetched from <see cref="BaseUrl"/> presenting this
+    /// host, and article links point here.
+    /// </summary>
+    public Uri? HelpCenterUrl { get; set; }
+
     [Range(1, long.MaxValue)]
     public long? AccountId { get; set; }
 
@@ -56,4 +65,11 @@ public sealed class ChatwootOptions
     public int MaxWebhookBytes { get; set; } = 1024 * 1024;
 
     public Uri? EffectivePublicUrl => PublicUrl ?? BaseUrl;
+
+    public Uri? EffectiveHelpCenterUrl => HelpCenterUrl ?? PublicUrl ?? BaseUrl;
+
+    /// <summary>Which settings chose <see cref="EffectiveHelpCenterUrl"/>, for messages that tell the operator what to change.</summary>
+    public string HelpCenterUrlSource => HelpCenterUrl is not null ? "Chatwoot:HelpCenterUrl"
+        : PublicUrl is not null ? "Chatwoot:PublicUrl (Chatwoot:HelpCenterUrl is not set)"
+        : "Chatwoot:BaseUrl (neither Chatwoot:HelpCenterUrl nor Chatwoot:PublicUrl is set)";
 }

@@ -33,6 +33,9 @@ public sealed record ChatwootMessage(
     string? Locale,
     int Attachments = 0);
 
+/// <summary>An item the customer chose in an <c>input_select</c> (<c>content_attributes.submitted_values[]</c>).</summary>
+public sealed record SubmittedValue(string? Title, string? Value);
+
 /// <summary>A conversation event (<c>conversation_status_changed</c>, <c>conversation_updated</c>, ...).</summary>
 public sealed record ChatwootConversationEvent(
     string EventType,
@@ -42,7 +45,8 @@ public sealed record ChatwootConversationEvent(
     string? PreviousStatus,
     bool StatusChanged,
     string? ProviderPubkey,
-    string? ContractId);
+    string? ContractId,
+    long? InboxId = null);
 
 /// <summary>
 /// Reads Chatwoot webhook bodies. Chatwoot's payloads vary between versions (numbers sent as strings,
@@ -55,6 +59,8 @@ public static class ChatwootPayload
     public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
     {
         "message_created",
+        // Stored for the customer's input_select choices (content_attributes.submitted_values); read receipts come this way too.
+        "message_updated",
         "conversation_status_changed",
         "conversation_updated",
         "conversation_opened",
@@ -65,7 +71,11 @@ public static class ChatwootPayload
     /// Validates an event's shape. Returns null with <paramref name="problem"/> set when a required
     /// field is missing or of the wrong type; returns an envelope with a null key for events we ignore.
     /// </summary>
-    public static WebhookEnvelope? ReadEnvelope(JsonElement root, string? deliveryId, ReadOnlySpan<byte> body, out string? problem)
+    /// <param name="defaultAccountId">
+    /// <c>Chatwoot:AccountId</c>, for conversation payloads before 4.14.2, which carry no account: without it a
+    /// conversation's status events and its messages would be ordered apart.
+    /// </param>
+    public static WebhookEnvelope? ReadEnvelope(JsonElement root, string? deliveryId, ReadOnlySpan<byte> body, out string? problem, long? defaultAccountId = null)
     {
         problem = null;
         if (root.ValueKind != JsonValueKind.Object)
@@ -89,7 +99,7 @@ public static class ChatwootPayload
 
         long conversationId;
         string fallbackKey;
-        if (eventType == "message_created")
+        if (eventType is "message_created" or "message_updated")
         {
             if (!TryInt64(root, "id", out var messageId))
             {
@@ -128,7 +138,10 @@ public static class ChatwootPayload
                 return null;
             }
 
-            fallbackKey = $"{eventType}:{messageId}";
+            // A message is created once but updated many times (read receipts, a choice): an update is its body.
+            fallbackKey = eventType == "message_created"
+                ? $"{eventType}:{messageId}"
+                : $"{eventType}:{messageId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..32]}";
         }
         else
         {
@@ -148,11 +161,66 @@ public static class ChatwootPayload
             fallbackKey = $"{eventType}:{conversationId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..32]}";
         }
 
-        var accountId = AccountIdOf(root);
-        var key = string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
+        var accountId = AccountIdOf(root) ?? defaultAccountId;
+        var key = eventType is "message_created" or "message_updated" ? null : ConversationEventKey(root, eventType, accountId, conversationId);
+        key ??= string.IsNullOrWhiteSpace(deliveryId) ? fallbackKey : "delivery:" + deliveryId.Trim();
         var orderingKey = $"chatwoot:{accountId?.ToString(CultureInfo.InvariantCulture) ?? "-"}:{conversationId}";
         return new WebhookEnvelope(eventType, key, orderingKey);
     }
+
+    /// <summary>
+    /// The key of a conversation event that is the same in every copy Chatwoot sends of it. Since 4.13.0 the agent
+    /// bot receives <c>conversation_status_changed</c> and <c>conversation_updated</c> too (#13975, #14002), and each
+    /// recipient gets its own <c>X-Chatwoot-Delivery</c>, so one change arrives twice under two ids; a late copy
+    /// processed after a newer change would apply an old status again. The copies are not byte-identical: the bot's
+    /// payload is built at once from the record in memory (<c>updated_at</c> with nanoseconds), the account
+    /// webhook's later from the reloaded record (microseconds, and possibly a newer state). What both carry alike:
+    /// for <c>conversation_updated</c>, the <c>updated_at</c> change in <c>changed_attributes</c>, captured when the
+    /// change was saved; otherwise the status and <c>updated_at</c> to the millisecond. Null when the payload has
+    /// neither (then the delivery id, or the body, decides).
+    /// </summary>
+    private static string? ConversationEventKey(JsonElement root, string eventType, long? accountId, long conversationId)
+    {
+        var account = accountId?.ToString(CultureInfo.InvariantCulture) ?? "-";
+        if (eventType == "conversation_updated" && ChangedAt(root) is { } changedAt)
+        {
+            return $"{eventType}:{account}:{conversationId}:changed:{changedAt}";
+        }
+
+        var status = String(root, "status");
+        return status is not null && Milliseconds(Property(root, "updated_at")) is { } updatedAt
+            ? $"{eventType}:{account}:{conversationId}:{status}:{updatedAt}"
+            : null;
+    }
+
+    /// <summary>The new <c>updated_at</c> of a <c>conversation_updated</c>'s <c>changed_attributes</c>, in Unix milliseconds.</summary>
+    private static long? ChangedAt(JsonElement root)
+    {
+        if (Property(root, "changed_attributes") is not { ValueKind: JsonValueKind.Array } changes)
+        {
+            return null;
+        }
+
+        foreach (var change in changes.EnumerateArray())
+        {
+            if (Property(change, "updated_at") is { ValueKind: JsonValueKind.Object } updatedAt)
+            {
+                return Milliseconds(Property(updatedAt, "current_value"));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A time as Unix milliseconds: seconds as a number (Chatwoot's float <c>updated_at</c>, read exactly as a decimal), or an ISO string.</summary>
+    private static long? Milliseconds(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            => (long)decimal.Floor(seconds * 1000),
+        JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            => time.ToUnixTimeMilliseconds(),
+        _ => null,
+    };
 
     public static ChatwootMessage ReadMessage(JsonElement root)
     {
@@ -165,7 +233,7 @@ public static class ChatwootPayload
             AccountIdOf(root),
             conversationId,
             messageId,
-            String(root, "content") ?? "",
+            ContentOf(root, conversation, messageId),
             root.TryGetProperty("message_type", out var type) ? ReadMessageType(type) : MessageType.Unknown,
             root.TryGetProperty("private", out var isPrivate) && isPrivate.ValueKind == JsonValueKind.True,
             String(Property(root, "sender"), "type"),
@@ -174,8 +242,32 @@ public static class ChatwootPayload
             TryInt64(conversation, "inbox_id", out var inboxId) ? inboxId : TryInt64(Property(root, "inbox"), "id", out inboxId) ? inboxId : null,
             String(customAttributes, "provider_pubkey"),
             String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
-            String(customAttributes, "locale") ?? String(additional, "browser_language") ?? String(Property(root, "account"), "locale"),
+            // The account in a webhook is {id, name}: no locale of its own.
+            String(customAttributes, "locale") ?? String(additional, "browser_language"),
             Property(root, "attachments") is { ValueKind: JsonValueKind.Array } attachments ? attachments.GetArrayLength() : 0);
+    }
+
+    /// <summary>
+    /// The message's text as the customer wrote it. <c>conversation.messages[]</c> holds the raw text of the last
+    /// public message (<c>webhook_push_messages</c>), which is this one when the payload was built at once (the
+    /// agent bot's); the top-level <c>content</c> was channel-rendered HTML in 4.9.0 to 4.12.0, turned back into text
+    /// when no raw copy is at hand.
+    /// </summary>
+    private static string ContentOf(JsonElement root, JsonElement conversation, long messageId)
+    {
+        if (Property(conversation, "messages") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (TryInt64(message, "id", out var id) && id == messageId && String(message, "content") is { } raw)
+                {
+                    return raw;
+                }
+            }
+        }
+
+        var content = String(root, "content") ?? "";
+        return RenderedContent.LooksRendered(content) ? RenderedContent.ToText(content) : content;
     }
 
     public static ChatwootConversationEvent ReadConversationEvent(JsonElement root)
@@ -208,7 +300,23 @@ public static class ChatwootPayload
         var customAttributes = Property(root, "custom_attributes");
         return new ChatwootConversationEvent(eventType, AccountIdOf(root), conversationId, status, previous, changed,
             String(customAttributes, "provider_pubkey"),
-            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"));
+            String(customAttributes, "contract_id") ?? NumberText(customAttributes, "contract_id"),
+            TryInt64(root, "inbox_id", out var inboxId) ? inboxId : null);
+    }
+
+    /// <summary>
+    /// The customer's answer to an <c>input_select</c>, from a <c>message_updated</c>: <c>content_attributes.submitted_values</c>,
+    /// the chosen items (<c>{"title", "value"}</c>) as the widget sends them back. Empty when the update is something else.
+    /// </summary>
+    public static IReadOnlyList<SubmittedValue> ReadSubmittedValues(JsonElement root)
+    {
+        if (Property(Property(root, "content_attributes"), "submitted_values") is not { ValueKind: JsonValueKind.Array } values)
+        {
+            return [];
+        }
+
+        return values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Object)
+            .Select(v => new SubmittedValue(String(v, "title"), String(v, "value") ?? NumberText(v, "value"))).ToList();
     }
 
     public static MessageType ReadMessageType(JsonElement element) => element.ValueKind switch

@@ -12,7 +12,21 @@ public sealed record SetupReport(
     long WebhookId,
     string WebhookAction,
     string? WebhookSecret,
-    IReadOnlyList<string> NextSteps);
+    IReadOnlyList<string> NextSteps)
+{
+    /// <summary>Whether the Help Center reads as the service will read it.</summary>
+    public HelpCenterCheck? HelpCenter { get; init; }
+}
+
+/// <summary>
+/// The Help Center as the service reads it: <see cref="Status"/> is <c>ok</c>, <c>misconfigured</c> (then
+/// <see cref="Problem"/> is the configuration problem's name), <c>unreachable</c> or <c>not_configured</c>;
+/// <see cref="Detail"/> says what to fix.
+/// </summary>
+public sealed record HelpCenterCheck(string Status, string? Problem, string? Portal, string? Locale, string? Host, int? Articles, string? Detail)
+{
+    public bool IsOk => Status == "ok";
+}
 
 /// <summary>
 /// Creates or updates the agent bot whose outgoing URL is ours, attaches it to the inboxes, and
@@ -53,10 +67,68 @@ public sealed class ChatwootSetup(ChatwootClient client, long accountId)
             steps.Add("Set Chatwoot:WebhookSecret to the secrets below, comma-separated (agent bot first, then account webhook).");
         }
 
+        if ((botSecret is null || hookSecret is null) && !webhookUrl.Contains("token=", StringComparison.Ordinal))
+        {
+            // Chatwoot signs account webhooks from 4.12.0 and agent-bot deliveries from 4.13.0 (#13573, #13892).
+            steps.Add("Chatwoot returned no secret for the " + (botSecret is null ? "agent bot" : "account webhook")
+                + ": it cannot sign (account webhooks sign from 4.12.0, agent bots from 4.13.0). Run setup again with --token-in-url.");
+        }
+
         steps.Add("Set Chatwoot:BotAccessToken to the agent bot's access token (Settings > Bots in Chatwoot, or below when Chatwoot returned it).");
-        steps.Add("Chatwoot 4.14+ refuses private addresses: set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot if this service is on a private network.");
+        steps.Add("Chatwoot 4.14.0+ refuses to deliver webhooks to private addresses: if this service is on a private network, set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot (4.14.1+; 4.14.0 has no such switch).");
         return new SetupReport(agentBotId, botAction, Text(bot, "access_token") ?? Text(existingBot, "access_token"), botSecret,
             targets, Id(hook) ?? Id(existingHook) ?? 0, hookAction, hookSecret, steps);
+    }
+
+    /// <summary>
+    /// Reads the portal's articles the way the service does (the public route on <c>Chatwoot:BaseUrl</c>, presenting
+    /// the Help Center's host), in the portal's default locale when the account API says which, and says what is wrong.
+    /// </summary>
+    public async Task<HelpCenterCheck> CheckHelpCenterAsync(ChatwootOptions options, CancellationToken cancellationToken)
+    {
+        var host = options.EffectiveHelpCenterUrl?.Authority;
+        if (string.IsNullOrWhiteSpace(options.DefaultPortalSlug))
+        {
+            return new HelpCenterCheck("not_configured", null, null, null, host, null,
+                "Chatwoot:DefaultPortalSlug is not set: conversations whose provider names no portal are handed off (reason no_portal).");
+        }
+
+        var portal = options.DefaultPortalSlug;
+        PortalInfo? info = null;
+        try
+        {
+            info = await client.GetPortalAsync(accountId, portal, cancellationToken);
+        }
+        catch (ChatwootException)
+        {
+            // The public route below says what is wrong, as the service would meet it.
+        }
+
+        var locale = string.IsNullOrWhiteSpace(info?.DefaultLocale) ? options.DefaultLocale : info.DefaultLocale;
+        try
+        {
+            var fetched = await client.GetArticlesAsync(portal, locale, cancellationToken);
+            return new HelpCenterCheck("ok", null, portal, locale, host, fetched.Articles.Count, fetched.Articles.Count == 0
+                ? $"The portal publishes no article in locale '{locale}': publish some, or set Chatwoot:DefaultLocale to one it has ({string.Join(", ", info?.AllowedLocales ?? [])})."
+                : null);
+        }
+        catch (ChatwootException ex) when (ex.Misconfiguration is { } wrong)
+        {
+            var detail = wrong.Detail;
+            if (wrong.Problem == ChatwootMisconfiguration.HelpCenterPortal)
+            {
+                var portals = Items(await client.SendAdminAsync(HttpMethod.Get, $"api/v1/accounts/{accountId}/portals", null, cancellationToken), "portals")
+                    .Select(p => Text(p, "slug") + (p.TryGetProperty("archived", out var a) && a.ValueKind == JsonValueKind.True ? " (archived)" : ""))
+                    .Where(p => p.Length > 0).ToList();
+                detail += portals.Count == 0 ? " This account has no portal." : " This account's portals: " + string.Join(", ", portals) + ".";
+            }
+
+            return new HelpCenterCheck("misconfigured", wrong.Problem, portal, locale, host, null, detail);
+        }
+        catch (ChatwootException ex)
+        {
+            return new HelpCenterCheck("unreachable", null, portal, locale, host, null, $"The Help Center could not be read: {ex.Message}");
+        }
     }
 
     /// <summary>Updates <paramref name="existing"/> when there is one, else creates it under <paramref name="collection"/>.</summary>

@@ -90,7 +90,7 @@ public static class ChatwootWebhookEndpoints
                 return Problem(StatusCodes.Status400BadRequest, "Invalid event", $"X-Chatwoot-Delivery may be at most {MaxDeliveryIdLength} characters.");
             }
 
-            var envelope = ChatwootPayload.ReadEnvelope(document.RootElement, delivery, body, out var problem);
+            var envelope = ChatwootPayload.ReadEnvelope(document.RootElement, delivery, body, out var problem, options.CurrentValue.AccountId);
             if (envelope is null)
             {
                 metrics.WebhookRejected(Source, "invalid_event");

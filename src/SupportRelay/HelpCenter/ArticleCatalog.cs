@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using SupportRelay.Chatwoot;
+using SupportRelay.Operations;
 using SupportRelay.Retrieval;
 
 namespace SupportRelay.HelpCenter;
@@ -13,11 +14,14 @@ public sealed record ArticleSet(string PortalSlug, string Locale, IReadOnlyList<
 /// <summary>
 /// Fetches a portal's published articles per locale, keeps them for <c>Chatwoot:ArticleCacheTtl</c>,
 /// and rebuilds the search index only when the articles changed. When Chatwoot is down, the last
-/// articles fetched are served stale rather than failing the answer. The cache is per replica.
+/// articles fetched are served stale rather than failing the answer. A refusal that comes from a wrong
+/// setting (the Help Center's host, the portal's slug) is reported to <see cref="ConfigurationProblems"/> and
+/// cleared by the next fetch of that portal that works. The cache is per replica.
 /// </summary>
 public sealed partial class ArticleCatalog(
     ChatwootClient chatwoot,
     IOptionsMonitor<ChatwootOptions> options,
+    ConfigurationProblems problems,
     TimeProvider time,
     ILogger<ArticleCatalog> logger)
 {
@@ -62,10 +66,14 @@ public sealed partial class ArticleCatalog(
             {
                 last = await GetAsync(portalSlug, locale, cancellationToken);
             }
+            catch (ChatwootException ex) when (ex.Misconfiguration is not null)
+            {
+                // A refused host or an unknown portal refuses every locale alike: no point asking for the others.
+                throw;
+            }
             catch (ChatwootException ex)
             {
-                // A locale that cannot be read (one the portal does not publish, on some versions) is skipped;
-                // only when none can be read does the caller hear of it.
+                // A locale that cannot be read is skipped; only when none can be read does the caller hear of it.
                 failure = ex;
                 continue;
             }
@@ -101,10 +109,29 @@ public sealed partial class ArticleCatalog(
             IReadOnlyList<Article> articles;
             try
             {
-                articles = await chatwoot.GetArticlesAsync(portalSlug, locale, cancellationToken);
+                var fetched = await chatwoot.GetArticlesAsync(portalSlug, locale, cancellationToken);
+                problems.Clear(ProblemScope(portalSlug));
+                if (fetched.Declared is { } declared && declared != fetched.Received)
+                {
+                    // Without per_page Chatwoot sends every published article of the locale; a difference means a
+                    // proxy cut the body, or a version that pages anyway: the missing articles cannot answer.
+                    LogCountMismatch(portalSlug, locale, fetched.Received, declared);
+                }
+
+                articles = fetched.Articles;
             }
-            catch (ChatwootException ex) when (cached is not null)
+            catch (ChatwootException ex)
             {
+                if (ex.Misconfiguration is { } wrong)
+                {
+                    problems.Report(wrong.Problem, ProblemScope(portalSlug), wrong.Detail);
+                }
+
+                if (cached is null)
+                {
+                    throw;
+                }
+
                 LogServingStale(portalSlug, locale, ex.Message);
                 return cached.ToSet(portalSlug, locale, stale: true);
             }
@@ -126,6 +153,9 @@ public sealed partial class ArticleCatalog(
             gate.Release();
         }
     }
+
+    /// <summary>The <see cref="ConfigurationProblems"/> scope of a portal's Help Center.</summary>
+    public static string ProblemScope(string portalSlug) => "help_center:" + portalSlug;
 
     /// <summary>
     /// The portal's locale for a language: the customer's own locale when it is of that language (pt_BR
@@ -193,6 +223,9 @@ public sealed partial class ArticleCatalog(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Help Center {Portal}/{Locale} could not be refreshed ({Error}); serving the cached articles")]
     private partial void LogServingStale(string portal, string locale, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Help Center {Portal}/{Locale} listed {Received} articles but says it has {Declared}; answering from those listed")]
+    private partial void LogCountMismatch(string portal, string locale, int received, int declared);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed {Count} articles of {Portal}/{Locale}")]
     private partial void LogIndexed(string portal, string locale, int count);

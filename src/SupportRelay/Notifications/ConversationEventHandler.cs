@@ -11,11 +11,13 @@ namespace SupportRelay.Notifications;
 /// Chatwoot's conversation events (<c>conversation_status_changed</c>, <c>conversation_updated</c> whose
 /// <c>changed_attributes</c> show a status change, <c>conversation_opened</c>, <c>conversation_resolved</c>):
 /// a move into <c>open</c> hands the conversation to a person and notifies its provider once per open
-/// episode; a move out of <c>open</c> ends the episode.
+/// episode, when the conversation is the bot's (<see cref="ConversationStore.IsTheBotsAsync"/>); a move out of
+/// <c>open</c> ends the episode.
 /// </summary>
 public sealed partial class ConversationEventHandler(
     HandoffNotifier notifier,
     ProviderResolver providers,
+    ConversationStore conversations,
     WorkQueue queue,
     WorkSignal signal,
     SqlDialect dialect,
@@ -51,9 +53,10 @@ public sealed partial class ConversationEventHandler(
         }
 
         // Resolve before the transaction: it reads, and SQLite transactions should write first.
-        var owner = status == HandoffNotifier.OpenStatus
-            ? await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken)
-            : null;
+        var opened = status == HandoffNotifier.OpenStatus;
+        var ours = opened && await conversations.IsTheBotsAsync(accountId.Value, conversation.ConversationId, conversation.InboxId, cancellationToken);
+        var owner = ours ? await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken) : null;
+        var handedBack = !opened && await HandedBackAsync(accountId.Value, conversation, status, cancellationToken);
 
         var enqueued = false;
         await using (var connection = await dialect.OpenAsync(cancellationToken))
@@ -65,9 +68,14 @@ public sealed partial class ConversationEventHandler(
                     new HandoffNotice(accountId.Value, conversation.ConversationId, owner.ProviderPubkey, owner.ContractId, "status_changed", "webhook"),
                     connection, transaction, cancellationToken);
             }
+            else if (opened)
+            {
+                await notifier.RecordStatusAsync(accountId.Value, conversation.ConversationId, status, connection, transaction, cancellationToken);
+                LogNotOurs(accountId.Value, conversation.ConversationId, conversation.InboxId ?? 0);
+            }
             else
             {
-                await notifier.LeftOpenAsync(accountId.Value, conversation.ConversationId, status, connection, transaction, cancellationToken);
+                await notifier.LeftOpenAsync(accountId.Value, conversation.ConversationId, status, handedBack, connection, transaction, cancellationToken);
             }
 
             await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
@@ -82,6 +90,36 @@ public sealed partial class ConversationEventHandler(
 
         return WorkOutcome.Done;
     }
+
+    /// <summary>
+    /// Whether the conversation is the bot's again: resolved (its next customer message reopens it for the bot), or
+    /// set pending after being something else. The previous status is the event's when it says
+    /// (<c>conversation_updated</c>), else ours: <c>conversation_status_changed</c> carries <c>changed_attributes: null</c>.
+    /// </summary>
+    private async Task<bool> HandedBackAsync(long accountId, ChatwootConversationEvent conversation, string status, CancellationToken cancellationToken)
+    {
+        if (status == "resolved")
+        {
+            return true;
+        }
+
+        if (status != "pending")
+        {
+            return false;
+        }
+
+        var previous = conversation.PreviousStatus;
+        if (previous is null)
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken);
+            previous = await HandoffNotifier.LastStatusAsync(connection, accountId, conversation.ConversationId, cancellationToken);
+        }
+
+        return !string.Equals(previous, "pending", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {AccountId}/{ConversationId} (inbox {InboxId}) opened, but the bot never saw it and does not serve its inbox: not announced")]
+    private partial void LogNotOurs(long accountId, long conversationId, long inboxId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId} opened for a person (from {Previous}); notification queued")]
     private partial void LogHandoff(long accountId, long conversationId, string previous);

@@ -166,6 +166,9 @@ public sealed partial class HandoffNotificationDelivery(
         "status_changed" => "the conversation was opened for an agent in Chatwoot",
         "attachment" => "the customer sent an attachment, which the bot cannot read",
         "unsafe_answer" => "the bot's answer held a link or contact detail its articles do not, and was not posted",
+        "help_center_host_refused" => "the bot cannot read the Help Center: Chatwoot refuses the host SupportRelay presents (a configuration error, see /readyz)",
+        "help_center_portal_unknown" => "the bot cannot read the Help Center: Chatwoot knows no such portal, or it is archived (a configuration error, see /readyz)",
+        "help_center_unavailable" => "the bot could not read the Help Center",
         var llm when llm.StartsWith("llm_", StringComparison.Ordinal) => "the bot could not write an answer",
         var other => other.Replace('_', ' '),
     };

@@ -24,9 +24,10 @@ public sealed record HandoffNotice(
 /// episode (our own handoff, or a status webhook moving it to open) records the handoff and enqueues
 /// the notification in the caller's transaction; later triggers of the same episode (the webhook that
 /// follows our own toggle_status, a redelivery, a <c>conversation_updated</c> twin) find it notified.
-/// The outbox dedup key names the episode, so even a race between replicas enqueues it once.
+/// The outbox dedup key names the episode, so even a race between replicas enqueues it once. The episode row
+/// also remembers whether a person replied since the conversation was last the bot's.
 /// </summary>
-public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, SupportRelayMetrics metrics, ILogger<HandoffNotifier> logger)
+public sealed partial class HandoffNotifier(WorkQueue queue, SqlDialect dialect, TimeProvider time, SupportRelayMetrics metrics, ILogger<HandoffNotifier> logger)
 {
     public const string OpenStatus = "open";
 
@@ -95,14 +96,20 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
             $"notify:{notice.AccountId}:{notice.ConversationId}", job.ToJson()), connection, transaction, cancellationToken);
     }
 
-    /// <summary>The conversation left <c>open</c>: the next handoff starts a new episode, and notifies again.</summary>
-    public async Task LeftOpenAsync(long accountId, long conversationId, string status, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// The conversation left <c>open</c> (or moved between other statuses): the next handoff starts a new episode,
+    /// and notifies again. <paramref name="handedBack"/>: the conversation is the bot's again (set pending after
+    /// being something else, or resolved), so a person's earlier reply no longer keeps the bot quiet.
+    /// </summary>
+    public async Task LeftOpenAsync(long accountId, long conversationId, string status, bool handedBack, DbConnection connection, DbTransaction transaction,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var args = new { AccountId = accountId, ConversationId = conversationId, status, now, handoffKey = "" };
+        var args = new { AccountId = accountId, ConversationId = conversationId, status, now, handoffKey = "", handedBack = handedBack ? 1L : 0L };
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE conversation_episodes SET episode = episode + CASE WHEN notified = 1 THEN 1 ELSE 0 END, notified = 0, status = @status, updated_at = @now
+            UPDATE conversation_episodes SET episode = episode + CASE WHEN notified = 1 THEN 1 ELSE 0 END, notified = 0, status = @status, updated_at = @now,
+                human_replied_at = CASE WHEN @handedBack = 1 THEN NULL ELSE human_replied_at END
             WHERE account_id = @AccountId AND conversation_id = @ConversationId
             """, args, transaction, cancellationToken: cancellationToken));
         if (updated == 0)
@@ -114,6 +121,53 @@ public sealed partial class HandoffNotifier(WorkQueue queue, TimeProvider time, 
                 ON CONFLICT (account_id, conversation_id) DO NOTHING
                 """, args, transaction, cancellationToken: cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Records the conversation's status without announcing anything: a conversation that is not the bot's moved
+    /// (into <c>open</c>, say). Its episode is left as it was, so it is not taken for a handoff to notify later.
+    /// </summary>
+    public async Task RecordStatusAsync(long accountId, long conversationId, string status, DbConnection connection, DbTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        var args = new { AccountId = accountId, ConversationId = conversationId, status, now = time.GetUtcNow().ToUnixTimeMilliseconds(), handoffKey = "" };
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at)
+            SELECT @AccountId, @ConversationId, {FirstEpisodeSql}, 0, @status, @now WHERE true
+            ON CONFLICT (account_id, conversation_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+            """, args, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// A person (an agent: sender type <c>user</c>) posted a public message in the conversation. Chatwoot leaves a
+    /// pending conversation pending (only Captain inboxes open it), so the bot stays quiet on its own account until
+    /// the conversation is handed back (<see cref="LeftOpenAsync"/> with <c>handedBack</c>).
+    /// </summary>
+    public async Task PersonRepliedAsync(long accountId, long conversationId, string status, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO conversation_episodes (account_id, conversation_id, episode, notified, status, updated_at, human_replied_at)
+            SELECT @AccountId, @ConversationId, {FirstEpisodeSql}, 0, @status, @now, @now WHERE true
+            ON CONFLICT (account_id, conversation_id) DO UPDATE SET human_replied_at = COALESCE(conversation_episodes.human_replied_at, excluded.human_replied_at)
+            """,
+            new { AccountId = accountId, ConversationId = conversationId, status = string.IsNullOrEmpty(status) ? "pending" : status.ToLowerInvariant(), now, handoffKey = "" },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Whether a person replied in the conversation since it was last handed to the bot.</summary>
+    public async Task<bool> PersonRepliedSinceHandedBackAsync(long accountId, long conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM conversation_episodes
+            WHERE account_id = @accountId AND conversation_id = @conversationId AND human_replied_at IS NOT NULL
+            """,
+            new { accountId, conversationId }, cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>The conversation's last status we know of, or null.</summary>

@@ -1,14 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.Options;
 using SupportRelay.Bot;
 using SupportRelay.Chatwoot;
+using SupportRelay.Inbox;
 using SupportRelay.Operations;
 using SupportRelay.Storage;
 
 namespace SupportRelay.Notifications;
 
-/// <summary>What one reconciliation round did.</summary>
-public sealed record ReconcileResult(int Listed, int Recent, int Recovered);
+/// <summary>
+/// What one reconciliation round did: open conversations listed, those with recent activity, handoffs notified;
+/// and <see cref="Missed"/>, pending conversations whose last customer message was handed to the bot late.
+/// </summary>
+public sealed record ReconcileResult(int Listed, int Recent, int Recovered)
+{
+    public int Missed { get; init; }
+}
 
 /// <summary>
 /// The safety net under the status webhooks: Chatwoot never retries an account webhook, so a
@@ -18,11 +27,21 @@ public sealed record ReconcileResult(int Listed, int Recent, int Recovered);
 /// and hands each one whose open episode was not notified to <see cref="HandoffNotifier"/>, exactly as
 /// the webhook would have. The episode rule makes this idempotent: a webhook that arrives late, a
 /// second replica or the next round finds the episode notified.
+/// <para>
+/// It also lists the pending conversations: with Chatwoot's account setting <c>keep_pending_on_bot_failure</c>
+/// (4.11.0+, #13512) a failed bot delivery leaves the conversation pending and nothing is redelivered, so the
+/// customer waits for an answer that never comes. A pending conversation of the bot's whose last message is
+/// the customer's, at least <see cref="MissedMessageAge"/> old and without a decision, gets that message stored
+/// as the <c>message_created</c> event the bot never received (under the key a delivery without id would have),
+/// and the bot answers or hands off as it would have.
+/// </para>
 /// </summary>
 public sealed partial class HandoffReconciler(
     ChatwootClient client,
     HandoffNotifier notifier,
     ProviderResolver providers,
+    ConversationStore conversations,
+    InboxStore inbox,
     WorkSignal signal,
     SqlDialect dialect,
     ReplicaIdentity replica,
@@ -35,6 +54,12 @@ public sealed partial class HandoffReconciler(
 {
     public const string RoundName = "notifications.reconcile";
     private const string Source = "reconcile";
+
+    /// <summary>
+    /// How old a customer's message must be before it counts as missed: Chatwoot delivers in seconds, and its last
+    /// retry of a bot delivery (3 attempts 3 s apart, 5 s each) is over well within a minute.
+    /// </summary>
+    public static readonly TimeSpan MissedMessageAge = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// On when the interval is positive, a user token, the account id and Chatwoot's address are configured, and
@@ -117,57 +142,144 @@ public sealed partial class HandoffReconciler(
 
         var started = time.GetUtcNow();
         var since = started - settings.ReconcileWindow;
-        int listed = 0, recent = 0, recovered = 0;
+        int listed = 0, recent = 0, recovered = 0, missed = 0;
         try
         {
-            for (var page = 1; page <= settings.ReconcileMaxPages; page++)
+            await ForEachRecentAsync(accountId, HandoffNotifier.OpenStatus, since, settings.ReconcileMaxPages, async conversation =>
             {
-                var conversations = await client.ListOpenConversationsAsync(accountId, page, cancellationToken);
-                if (conversations.Count == 0)
+                listed++;
+                if (conversation.Status != HandoffNotifier.OpenStatus || conversation.LastActivityAt < since)
                 {
-                    break;
+                    return;
                 }
 
-                listed += conversations.Count;
-                var reachedOlder = false;
-                foreach (var conversation in conversations)
+                recent++;
+                if (await RecoverAsync(accountId, conversation, started, cancellationToken))
                 {
-                    // Without a timestamp a conversation is checked anyway: the episode rule makes it harmless.
-                    if (conversation.LastActivityAt is { } activity && activity < since)
-                    {
-                        reachedOlder = true;
-                        continue;
-                    }
-
-                    if (conversation.Status != HandoffNotifier.OpenStatus)
-                    {
-                        continue;
-                    }
-
-                    recent++;
-                    if (await RecoverAsync(accountId, conversation, started, cancellationToken))
-                    {
-                        recovered++;
-                    }
+                    recovered++;
                 }
-
-                // Listed most recent activity first: past the window, the next pages are older still.
-                if (reachedOlder)
+            }, cancellationToken);
+            await ForEachRecentAsync(accountId, "pending", since, settings.ReconcileMaxPages, async conversation =>
+            {
+                if (conversation.Status == "pending" && conversation.LastActivityAt >= since
+                    && await AnswerMissedAsync(accountId, conversation, started, cancellationToken))
                 {
-                    break;
+                    missed++;
                 }
-            }
+            }, cancellationToken);
         }
         catch (ChatwootException ex)
         {
             metrics.ReconcileRound("error");
             LogChatwootFailed(ex.Status is { } status ? (int)status : 0, ex.Message);
-            return new ReconcileResult(listed, recent, recovered);
+            return new ReconcileResult(listed, recent, recovered) { Missed = missed };
         }
 
         metrics.ReconcileRound("ok");
-        LogRound(listed, recent, recovered);
-        return new ReconcileResult(listed, recent, recovered);
+        LogRound(listed, recent, recovered, missed);
+        return new ReconcileResult(listed, recent, recovered) { Missed = missed };
+    }
+
+    /// <summary>
+    /// Every conversation of <paramref name="status"/> Chatwoot lists, page by page, until a page is empty, the pages
+    /// run out or one reaches activity older than <paramref name="since"/> (listed most recent first, the next pages are
+    /// older still). The older ones are handed over too; a conversation without a timestamp is checked anyway.
+    /// </summary>
+    private async Task ForEachRecentAsync(long accountId, string status, DateTimeOffset since, int maxPages, Func<ChatwootConversationSummary, Task> handle,
+        CancellationToken cancellationToken)
+    {
+        for (var page = 1; page <= maxPages; page++)
+        {
+            var listed = await client.ListConversationsAsync(accountId, status, page, cancellationToken);
+            if (listed.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var conversation in listed)
+            {
+                await handle(conversation);
+            }
+
+            if (listed.Any(c => c.LastActivityAt < since))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands the bot the customer's last message of a pending conversation when the bot never had it; true when it
+    /// was stored for the inbox worker. Not when a person replied since the conversation was the bot's, when the
+    /// bot decided on it, when its event waits in the inbox, or when the conversation is not the bot's.
+    /// </summary>
+    private async Task<bool> AnswerMissedAsync(long accountId, ChatwootConversationSummary conversation, DateTimeOffset listedAt, CancellationToken cancellationToken)
+    {
+        if (conversation.LastMessage is not { Type: MessageType.Incoming, Private: false } message
+            || message.CreatedAt is not { } created || listedAt - created < MissedMessageAge)
+        {
+            return false;
+        }
+
+        var orderingKey = $"chatwoot:{accountId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        await using (var connection = await dialect.OpenAsync(cancellationToken))
+        {
+            var known = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                SELECT (SELECT COUNT(*) FROM bot_decisions WHERE account_id = @accountId AND conversation_id = @conversationId AND message_id = @messageId)
+                     + (SELECT COUNT(*) FROM webhook_inbox WHERE ordering_key = @orderingKey AND state = 'pending')
+                """,
+                new { accountId, conversationId = conversation.Id, messageId = message.Id, orderingKey }, cancellationToken: cancellationToken));
+            if (known > 0)
+            {
+                return false;
+            }
+        }
+
+        if (!await conversations.IsTheBotsAsync(accountId, conversation.Id, conversation.InboxId, cancellationToken)
+            || await notifier.PersonRepliedSinceHandedBackAsync(accountId, conversation.Id, cancellationToken))
+        {
+            return false;
+        }
+
+        bool stored;
+        try
+        {
+            // "message_created:{id}" is the key of a delivery without id: the same message, however it comes, is one event.
+            stored = await inbox.StoreAsync(Chatwoot.ChatwootWebhookEndpoints.Source, $"message_created:{message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                MessageCreatedHandler.EventType, orderingKey, MissedEvent(accountId, conversation, message), cancellationToken);
+        }
+        catch (IntakeUnavailableException ex)
+        {
+            LogMissedNotStored(accountId, conversation.Id, ex.Message);
+            return false;
+        }
+
+        if (stored)
+        {
+            metrics.MissedMessageRecovered();
+            LogMissed(accountId, conversation.Id, message.Id);
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// The <c>message_created</c> event Chatwoot would have sent the bot, from the list's shapes: the message's fields
+    /// (<c>push_event_data</c>, <c>message_type</c> as a number), its conversation as listed (whose <c>messages</c> holds
+    /// the raw text), and the account.
+    /// </summary>
+    private static string MissedEvent(long accountId, ChatwootConversationSummary conversation, ListedMessage message)
+    {
+        var body = JsonNode.Parse(message.Json.GetRawText())!.AsObject();
+        body.Remove("conversation");
+        body["account"] = new JsonObject { ["id"] = accountId };
+        body["conversation"] = JsonNode.Parse(conversation.Listed.ValueKind == JsonValueKind.Object ? conversation.Listed.GetRawText() : "{}");
+        body["conversation"]!["id"] = conversation.Id;
+        body["conversation"]!["status"] = "pending";
+        body["message_type"] = "incoming";
+        body["event"] = "message_created";
+        return body.ToJsonString();
     }
 
     /// <summary>Notifies the conversation's open episode unless it was notified; true when a notification was queued.</summary>
@@ -190,19 +302,13 @@ public sealed partial class HandoffReconciler(
                 return false;
             }
 
-            if (episode is null)
-            {
-                // A conversation we never saw (no status event, no message to the bot): an inbox without the
-                // bot, or one older than our history. Its handoff was never ours to announce; its next status
-                // change is, and from then on a lost webhook is recovered.
-                var seen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM conversation_messages WHERE account_id = @accountId AND conversation_id = @conversationId",
-                    args, cancellationToken: cancellationToken));
-                if (seen == 0)
-                {
-                    return false;
-                }
-            }
+        }
+
+        // The rule the status webhook follows: a conversation the bot never saw, in an inbox it does not serve (an
+        // inbox without the bot, or one older than our history), was never ours to announce.
+        if (!await conversations.IsTheBotsAsync(accountId, conversation.Id, conversation.InboxId, cancellationToken))
+        {
+            return false;
         }
 
         var owner = await providers.ResolveAsync(conversation.ProviderPubkey, conversation.ContractId, cancellationToken);
@@ -232,8 +338,14 @@ public sealed partial class HandoffReconciler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId} is open but its handoff was never notified (lost webhook); notification queued")]
     private partial void LogRecovered(long accountId, long conversationId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reconciliation: {Listed} open conversations listed, {Recent} with recent activity, {Recovered} notified")]
-    private partial void LogRound(int listed, int recent, int recovered);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reconciliation: {Listed} open conversations listed, {Recent} with recent activity, {Recovered} notified, {Missed} missed customer messages handed to the bot")]
+    private partial void LogRound(int listed, int recent, int recovered, int missed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId} is pending and its customer message {MessageId} never reached the bot (a failed delivery Chatwoot kept pending); handed to the bot now")]
+    private partial void LogMissed(long accountId, long conversationId, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {AccountId}/{ConversationId}: the missed customer message could not be stored ({Error}); the next round tries again")]
+    private partial void LogMissedNotStored(long accountId, long conversationId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation could not list the open conversations (HTTP {Status}): {Error}; the next round tries again")]
     private partial void LogChatwootFailed(int status, string error);

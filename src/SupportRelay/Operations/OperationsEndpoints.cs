@@ -6,7 +6,14 @@ using SupportRelay.Storage;
 
 namespace SupportRelay.Operations;
 
-public sealed record ReadinessResponse(string Status, string Database);
+/// <summary>
+/// Readiness: the database, and the configuration problems this replica met (a wrong setting does not make it
+/// unready for the load balancer, since webhooks are still stored, but the operator must see it).
+/// </summary>
+public sealed record ReadinessResponse(string Status, string Database, IReadOnlyList<ReadinessProblem> Problems);
+
+/// <summary>A known configuration problem: what (<see cref="Problem"/>), where (<see cref="Scope"/>), what to fix, since when.</summary>
+public sealed record ReadinessProblem(string Problem, string Scope, string Detail, DateTimeOffset Since);
 
 /// <summary>What operators look at: readiness, the OpenAPI document and the API reference page.</summary>
 public static partial class OperationsEndpoints
@@ -54,6 +61,7 @@ public static partial class OperationsEndpoints
             .WithTags("Operations")
             .WithName("Readiness")
             .WithSummary("Ready when the database answers and every migration is applied")
+            .WithDescription("The body also lists the configuration problems this replica met (a Help Center host Chatwoot refuses, an unknown portal); they do not make it unready.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options
@@ -63,7 +71,8 @@ public static partial class OperationsEndpoints
     }
 
     private static async Task<Results<Ok<ReadinessResponse>, ProblemHttpResult>> ReadyAsync(
-        SqlDialect dialect, Migrator migrator, ReplicaIdentity replica, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SqlDialect dialect, Migrator migrator, ReplicaIdentity replica, ConfigurationProblems problems, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -80,7 +89,8 @@ public static partial class OperationsEndpoints
                 ON CONFLICT (replica) DO UPDATE SET probed_at = excluded.probed_at
                 """,
                 new { replica = replica.Id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
-            return TypedResults.Ok(new ReadinessResponse("ready", dialect.Name));
+            return TypedResults.Ok(new ReadinessResponse("ready", dialect.Name,
+                problems.Current.Select(p => new ReadinessProblem(p.Id, p.Scope, p.Detail, p.Since)).ToList()));
         }
         catch (DbException ex)
         {

@@ -19,6 +19,8 @@ public sealed class SupportRelayMetrics
     private readonly Counter<long> _handoffsUnnotified;
     private readonly Counter<long> _reconcileRounds;
     private readonly Counter<long> _handoffsRecovered;
+    private readonly Counter<long> _configurationErrors;
+    private readonly Counter<long> _messagesRecovered;
     private readonly Histogram<double> _retrievalSeconds;
     private readonly Histogram<double> _answerSeconds;
     private long _inboxDepth;
@@ -36,6 +38,8 @@ public sealed class SupportRelayMetrics
         _handoffsUnnotified = meter.CreateCounter<long>("supportrelay.handoffs.unnotified", description: "Handoffs nobody could be notified of, by reason");
         _reconcileRounds = meter.CreateCounter<long>("supportrelay.reconcile.rounds", description: "Reconciliation rounds of open conversations, by result (ok, error, skipped)");
         _handoffsRecovered = meter.CreateCounter<long>("supportrelay.handoffs.recovered", description: "Handoffs whose status webhook was lost, notified by the reconciliation");
+        _messagesRecovered = meter.CreateCounter<long>("supportrelay.messages.recovered", description: "Customer messages whose bot delivery failed (Chatwoot's keep_pending_on_bot_failure), handed to the bot by the reconciliation");
+        _configurationErrors = meter.CreateCounter<long>("supportrelay.configuration.errors", description: "Work refused because a setting is wrong (ours or Chatwoot's), by problem; /readyz lists the problems known now");
         _retrievalSeconds = meter.CreateHistogram<double>("supportrelay.retrieval.duration", unit: "s", description: "Time to find the articles for a question");
         _answerSeconds = meter.CreateHistogram<double>("supportrelay.answer.duration", unit: "s", description: "Time to write an answer from the articles");
         meter.CreateObservableGauge("supportrelay.queue.depth", () => new[]
@@ -64,6 +68,10 @@ public sealed class SupportRelayMetrics
     public void ReconcileRound(string result) => _reconcileRounds.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void HandoffRecovered() => _handoffsRecovered.Add(1);
+
+    public void MissedMessageRecovered() => _messagesRecovered.Add(1);
+
+    public void ConfigurationError(string problem) => _configurationErrors.Add(1, new KeyValuePair<string, object?>("problem", problem));
 
     public void HandoffUnnotified(string reason) => _handoffsUnnotified.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using SupportRelay.Tests.Infrastructure;
 
@@ -276,7 +277,7 @@ public abstract class BotFlowTests(DatabaseKind database)
                   content = "Si votre machine virtuelle ne démarre pas, ouvrez la console et cliquez sur « Redémarrer ». Ça prend une minute ✅." },
         };
         await using var s = await Start(new Dictionary<string, string?> { ["Chatwoot:DefaultLocale"] = "fr" }, articles: []);
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "fr", articles);
+        s.ServeArticles(ChatwootScenario.Portal, "fr", articles);
 
         await s.SendAsync(s.Message("Ma machine virtuelle ne démarre pas, comment la redémarrer ? 😢", locale: "fr"));
         var posted = await s.WaitForPostsAsync(1);
@@ -291,7 +292,7 @@ public abstract class BotFlowTests(DatabaseKind database)
     public async Task The_customers_locale_falls_back_to_the_default_when_the_portal_lacks_it()
     {
         await using var s = await Start();
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "de", []);
+        s.ServeArticles(ChatwootScenario.Portal, "de", []);
 
         // Too few words to tell a language: the conversation's locale decides (a whole English question would go to English first).
         await s.SendAsync(s.Message("virtual machine restart", locale: "de-DE"));
@@ -303,19 +304,43 @@ public abstract class BotFlowTests(DatabaseKind database)
     }
 
     [Fact]
-    public async Task Every_page_of_articles_is_read()
+    public async Task Every_article_is_read_once_in_one_request_though_positions_tie_across_categories()
     {
-        var many = Enumerable.Range(1, 230).Select(i => (object)new { id = i, title = $"Filler article {i}", slug = $"a{i}", content = $"Nothing relevant number {i}." })
-            .Append(new { id = 999, title = "Rotate the API key", slug = "rotate-key", content = "To rotate your API key, open Settings, then API, and click Regenerate." })
+        // Chatwoot counts positions per category (10, 20, ...) and orders by position alone: across 25 categories
+        // every position is shared, and a page of such a list repeats or skips articles from one request to the next.
+        var many = Enumerable.Range(1, 250)
+            .Select(i => (object)new { id = i, title = $"Filler article {i}", slug = $"a{i}", content = $"Nothing relevant number {i}.", position = 10 * (1 + (i % 10)),
+                category = new { id = i % 25, slug = $"c{i % 25}", locale = "en" } })
+            .Append(new { id = 999, title = "Rotate the API key", slug = "rotate-key", content = "To rotate your API key, open Settings, then API, and click Regenerate.", position = 10,
+                category = new { id = 0, slug = "c0", locale = "en" } })
             .ToList();
         await using var s = await Start(articles: many);
 
         await s.SendAsync(s.Message("How can I rotate my API key?"));
         var posted = await s.WaitForPostsAsync(1);
+        var set = await s.App.Services.GetRequiredService<SupportRelay.HelpCenter.ArticleCatalog>().GetAsync(ChatwootScenario.Portal, "en", Ct);
 
         Assert.Contains("rotate-key", posted[0].Json.GetProperty("content").GetString()!, StringComparison.Ordinal);
-        Assert.Equal(3, s.Chatwoot.Received("GET", "/articles.json").Count);
-        Assert.All(s.Chatwoot.Received("GET", "/articles.json"), r => Assert.Contains("per_page=100", r.Query, StringComparison.Ordinal));
+        var request = Assert.Single(s.Chatwoot.Received("GET", "/articles.json"));
+        Assert.DoesNotContain("per_page", request.Query, StringComparison.Ordinal);
+        Assert.Equal(251, set.Articles.Count);
+        Assert.Equal(251, set.Articles.Select(a => a.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_list_shorter_than_the_count_chatwoot_declares_is_used_and_logged()
+    {
+        await using var s = await Start();
+        s.Chatwoot.On("GET", "/hc/help/en/articles.json", FakeResponse.Json(new
+        {
+            payload = new[] { new { id = 1, title = "Restart a virtual machine", slug = "restart-vm", content = "Open the console and click Restart.", position = 10 } },
+            meta = new { articles_count = 40 },
+        }));
+
+        await s.SendAsync(s.Message("How do I restart my virtual machine?"));
+        await s.WaitForPostsAsync(1);
+
+        Assert.Contains(s.App.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("listed 1 articles but says it has 40", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -441,7 +466,7 @@ public abstract class BotFlowTests(DatabaseKind database)
         var pubkey = new string('a', 64);
         await s.QueryAsync<long>($"INSERT INTO contracts (contract_id, provider_pubkey, updated_at) VALUES ('c-1', '{pubkey}', 0) RETURNING 1");
         await s.QueryAsync<long>($"INSERT INTO notification_configs (provider_pubkey, chatwoot_portal_slug, notify_via, updated_at) VALUES ('{pubkey}', 'acme', 'email', 0) RETURNING 1");
-        ChatwootScenario.ServeArticles(s.Chatwoot, "acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
+        s.ServeArticles("acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
 
         await s.SendAsync(s.Message("How do I restart my machine?", customAttributes: new JsonObject { ["contract_id"] = "c-1" }));
         await s.Chatwoot.WaitForAsync("POST", "/messages");
@@ -462,7 +487,7 @@ public abstract class BotFlowTests(DatabaseKind database)
         var pubkey = new string('b', 64);
         await s.QueryAsync<long>($"INSERT INTO notification_configs (provider_pubkey, chatwoot_portal_slug, notify_via, updated_at) VALUES ('{pubkey}', 'acme', 'email', 0) RETURNING 1");
         await s.QueryAsync<long>($"INSERT INTO providers (pubkey, created_at, enrolled_at) VALUES ('{pubkey}', 0, {(enrolled ? "0" : "NULL")}) RETURNING 1");
-        ChatwootScenario.ServeArticles(s.Chatwoot, "acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
+        s.ServeArticles("acme", "en", [new { id = 77, title = "Acme restart guide", slug = "acme-restart", content = "Acme machines restart with the big red button." }]);
 
         await s.SendAsync(s.Message("How do I restart my virtual machine?", customAttributes: new JsonObject { ["provider_pubkey"] = pubkey }));
         var posted = await s.WaitForPostsAsync(1);

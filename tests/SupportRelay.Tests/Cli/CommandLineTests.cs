@@ -9,8 +9,12 @@ public sealed class CommandLineTests
 {
     private static Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args) => RunWithEmbeddingsAsync(stdin, "none", args);
 
+    private static Task<(int Exit, string Out, string Err)> RunWithEmbeddingsAsync(string stdin, string? embeddings, params string[] args) =>
+        RunWithEnvironmentAsync(stdin, embeddings, new Dictionary<string, string>(), args);
+
     /// <param name="embeddings">Retrieval:Embeddings; null: the program's default, as a user gets it.</param>
-    private static async Task<(int Exit, string Out, string Err)> RunWithEmbeddingsAsync(string stdin, string? embeddings, params string[] args)
+    private static async Task<(int Exit, string Out, string Err)> RunWithEnvironmentAsync(string stdin, string? embeddings, IDictionary<string, string> environment,
+        params string[] args)
     {
         var program = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "SupportRelay.exe" : "SupportRelay");
         var work = Directory.CreateTempSubdirectory("supportrelay-cli-");
@@ -31,6 +35,11 @@ public sealed class CommandLineTests
         if (embeddings is not null)
         {
             start.Environment["Retrieval__Embeddings"] = embeddings;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start)!;
@@ -105,5 +114,50 @@ public sealed class CommandLineTests
 
         Assert.NotEqual(0, exit);
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Setup_chatwoot_says_when_the_help_center_refuses_the_host_the_service_would_present()
+    {
+        await using var chatwoot = await FakeHttpServer.StartAsync();
+        chatwoot.On("GET", "/api/v1/accounts/1/agent_bots", FakeResponse.Json(Array.Empty<object>()));
+        chatwoot.On("POST", "/api/v1/accounts/1/agent_bots", FakeResponse.Json(new { id = 12, access_token = "bot-tok", secret = "bot-secret" }));
+        chatwoot.On("POST", "/api/v1/accounts/1/inboxes/3/set_agent_bot", new FakeResponse(200));
+        chatwoot.On("GET", "/api/v1/accounts/1/webhooks", FakeResponse.Json(new { payload = new { webhooks = Array.Empty<object>() } }));
+        chatwoot.On("POST", "/api/v1/accounts/1/webhooks", FakeResponse.Json(new { payload = new { webhook = new { id = 30, secret = "hook-secret" } } }));
+        chatwoot.On("GET", "/api/v1/accounts/1/portals/help", FakeResponse.Json(new { slug = "help", config = new { default_locale = "en" } }));
+        // Chatwoot's FRONTEND_URL is public; SupportRelay reaches it internally and was told nothing else.
+        new FakeHelpCenter(chatwoot, "chat.acme.example").Serve("help", "en", [new { id = 1, title = "t", content = "c" }]);
+        var environment = new Dictionary<string, string>
+        {
+            ["Chatwoot__BaseUrl"] = chatwoot.BaseUrl.ToString(),
+            ["Chatwoot__AccountId"] = "1",
+            ["Chatwoot__ApiAccessToken"] = "admin-token",
+            ["Chatwoot__DefaultPortalSlug"] = "help",
+        };
+
+        var (exit, output, error) = await RunWithEnvironmentAsync("", "none", environment, "setup", "chatwoot", "--url", "https://relay.example.com", "--inbox", "3");
+        environment["Chatwoot__PublicUrl"] = "https://chat.acme.example";
+        var (fixedExit, fixedOutput, fixedError) = await RunWithEnvironmentAsync("", "none", environment, "setup", "chatwoot", "--url", "https://relay.example.com", "--inbox", "3");
+
+        Assert.True(exit == 0, error);
+        var check = JsonDocument.Parse(output).RootElement.GetProperty("help_center");
+        Assert.Equal("misconfigured", check.GetProperty("status").GetString());
+        Assert.Equal("help_center_host_refused", check.GetProperty("problem").GetString());
+        Assert.Contains("Chatwoot:HelpCenterUrl", error, StringComparison.Ordinal);
+        Assert.True(fixedExit == 0, fixedError);
+        Assert.Equal(("ok", 1), (JsonDocument.Parse(fixedOutput).RootElement.GetProperty("help_center").GetProperty("status").GetString(),
+            JsonDocument.Parse(fixedOutput).RootElement.GetProperty("help_center").GetProperty("articles").GetInt32()));
+        Assert.DoesNotContain("Help Center", fixedError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Setup_refuses_a_url_that_is_not_absolute_http()
+    {
+        var (exit, _, error) = await RunAsync("", "setup", "chatwoot", "--url", "relay.example.com");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--url must be an absolute http or https URL, not 'relay.example.com'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ArticleLocaleTests
     public async Task A_question_in_french_is_answered_from_the_french_articles_and_the_model_is_told_to_write_french()
     {
         await using var s = await ChatwootScenario.StartAsync(withLlm: true);
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "fr",
+        s.ServeArticles(ChatwootScenario.Portal, "fr",
         [
             new { id = 11, title = "Redémarrer une machine virtuelle", slug = "redemarrer", locale = "fr",
                   content = "Si votre machine virtuelle ne répond plus, ouvrez la console et cliquez sur Redémarrer." },
@@ -58,7 +58,7 @@ public sealed class ArticleLocaleTests
     {
         // BM25 cannot weigh German words against English articles: let the model judge (an embedding model would match them).
         await using var s = await ChatwootScenario.StartAsync(new Dictionary<string, string?> { ["Bot:MinConfidence"] = "0" }, withLlm: true);
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "de", []);
+        s.ServeArticles(ChatwootScenario.Portal, "de", []);
         s.LlmAnswers("""{"answered": true, "answer": "Öffnen Sie die Konsole und klicken Sie auf Restart.", "sources": ["1"]}""");
 
         await s.SendAsync(s.Message("Wie kann ich meine virtual machine restart machen, die nicht mehr antwortet?"));

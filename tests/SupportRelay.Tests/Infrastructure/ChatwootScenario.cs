@@ -22,15 +22,19 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     private long _nextMessageId = 1000;
 
-    private ChatwootScenario(FakeHttpServer chatwoot, FakeHttpServer? llm, AppFactory app)
+    private ChatwootScenario(FakeHttpServer chatwoot, FakeHelpCenter helpCenter, FakeHttpServer? llm, AppFactory app)
     {
         Chatwoot = chatwoot;
+        HelpCenter = helpCenter;
         Llm = llm;
         App = app;
         Client = app.CreateClient();
     }
 
     public FakeHttpServer Chatwoot { get; }
+
+    /// <summary>The fake Chatwoot's Help Center, which answers only on the host of its FRONTEND_URL (the configured public host).</summary>
+    public FakeHelpCenter HelpCenter { get; }
 
     public FakeHttpServer? Llm { get; }
 
@@ -40,13 +44,13 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     public static readonly IReadOnlyList<object> DefaultArticles =
     [
-        new { id = 1, title = "Restart a virtual machine", slug = "restart-vm", locale = "en", description = "Reboot a VM that does not answer",
+        new { id = 1, title = "Restart a virtual machine", slug = "restart-vm", description = "Reboot a VM that does not answer",
               content = "## Restarting\n\nIf your virtual machine does not boot or does not answer, open the **console** and click *Restart*. A restart takes about a minute.\n\nYou can also run `vm restart <name>` from the CLI." },
-        new { id = 2, title = "Configure a custom domain", slug = "custom-domain", locale = "en", description = "Point your domain name to your app",
+        new { id = 2, title = "Configure a custom domain", slug = "custom-domain", description = "Point your domain name to your app",
               content = "To use your own domain name, add a CNAME record pointing to your app's address, then add the domain in the dashboard under Domains. TLS certificates are issued automatically." },
-        new { id = 3, title = "Billing and invoices", slug = "billing", locale = "en", description = "Where to find invoices",
+        new { id = 3, title = "Billing and invoices", slug = "billing", description = "Where to find invoices",
               content = "Invoices are sent by email every month. You can download them from the Billing page of the dashboard. Payment is by card or SEPA transfer." },
-        new { id = 4, title = "Database backups", slug = "backups", locale = "en", description = "Automatic PostgreSQL backups",
+        new { id = 4, title = "Database backups", slug = "backups", description = "Automatic PostgreSQL backups",
               content = "PostgreSQL databases are backed up every night and kept for 7 days. To restore a backup, open the database dashboard, choose Backups and click Restore." },
     ];
 
@@ -58,7 +62,6 @@ public sealed class ChatwootScenario : IAsyncDisposable
         TestDatabase.RequireAvailable(database);
         var chatwoot = await FakeHttpServer.StartAsync();
         var llm = withLlm ? await FakeHttpServer.StartAsync() : null;
-        ServeArticles(chatwoot, Portal, "en", articles ?? DefaultArticles);
         chatwoot.On("POST", $"/api/v1/accounts/{AccountId}/conversations/*/messages", r => FakeResponse.Json(new
         {
             id = Random.Shared.Next(1, 1_000_000),
@@ -73,8 +76,12 @@ public sealed class ChatwootScenario : IAsyncDisposable
             all[key] = value;
         }
 
+        // Chatwoot's FRONTEND_URL is the public address the operator configured: the Help Center answers on its host only.
+        var publicUrl = new Uri(all.GetValueOrDefault("Chatwoot:HelpCenterUrl") ?? all.GetValueOrDefault("Chatwoot:PublicUrl") ?? all["Chatwoot:BaseUrl"]!);
+        var helpCenter = new FakeHelpCenter(chatwoot, publicUrl.Host);
+        helpCenter.Serve(Portal, "en", articles ?? DefaultArticles);
         var app = new AppFactory(all, database: database);
-        return new ChatwootScenario(chatwoot, llm, app);
+        return new ChatwootScenario(chatwoot, helpCenter, llm, app);
     }
 
     public static Dictionary<string, string?> BaseSettings(FakeHttpServer chatwoot, FakeHttpServer? llm)
@@ -104,17 +111,8 @@ public sealed class ChatwootScenario : IAsyncDisposable
         return settings;
     }
 
-    public static void ServeArticles(FakeHttpServer chatwoot, string portal, string locale, IReadOnlyList<object> articles)
-    {
-        chatwoot.On("GET", $"/hc/{portal}/{locale}/articles.json", r =>
-        {
-            var query = System.Web.HttpUtility.ParseQueryString(r.Query);
-            var page = int.Parse(query["page"] ?? "1", System.Globalization.CultureInfo.InvariantCulture);
-            var perPage = int.Parse(query["per_page"] ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
-            var slice = articles.Skip((page - 1) * perPage).Take(perPage).ToList();
-            return FakeResponse.Json(new { payload = slice, meta = new { articles_count = articles.Count, current_page = page } });
-        });
-    }
+    /// <summary>Publishes <paramref name="articles"/> in the fake Help Center's <paramref name="portal"/>, in <paramref name="locale"/>.</summary>
+    public void ServeArticles(string portal, string locale, IReadOnlyList<object> articles) => HelpCenter.Serve(portal, locale, articles);
 
     /// <summary>
     /// Lists a conversation's messages as Chatwoot's account API does (<c>{"meta", "payload"}</c>, oldest first),
@@ -203,10 +201,14 @@ public sealed class ChatwootScenario : IAsyncDisposable
     public Task<HttpResponseMessage> SendAsync(JsonNode body, string? deliveryId = null, string secret = Secret, long? timestamp = null, HttpClient? client = null)
         => SendRawAsync(body.ToJsonString(), deliveryId ?? Guid.NewGuid().ToString(), secret, timestamp, client: client);
 
-    public async Task<HttpResponseMessage> SendRawAsync(string body, string? deliveryId, string? secret = Secret, long? timestamp = null,
+    public Task<HttpResponseMessage> SendRawAsync(string body, string? deliveryId, string? secret = Secret, long? timestamp = null,
+        string path = "/api/v1/webhooks/chatwoot", HttpClient? client = null) =>
+        SendBytesAsync(Encoding.UTF8.GetBytes(body), deliveryId, secret, timestamp, path, client);
+
+    /// <summary>Posts exactly <paramref name="bytes"/>, signed (when <paramref name="secret"/> is given) over those bytes as Chatwoot signs.</summary>
+    public async Task<HttpResponseMessage> SendBytesAsync(byte[] bytes, string? deliveryId, string? secret = Secret, long? timestamp = null,
         string path = "/api/v1/webhooks/chatwoot", HttpClient? client = null)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (secret is not null)

@@ -68,13 +68,23 @@ public sealed class NotificationScenario : IAsyncDisposable
             ["Smtp:UseTls"] = "false",
             ["Smtp:Timeout"] = "00:00:05",
             ["Bot:DefaultProviderPubkey"] = Provider,
+            // The widget inbox the bot serves (the fixtures' inbox 3): its conversations are announced even before the bot saw them.
+            ["Bot:InboxIds:0"] = "3",
             ["Chatwoot:PublicUrl"] = "https://chat.example.com",
             // Only the cap's own tests meet it.
             ["Notifications:MaxHandoffsPerProviderPerHour"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            all[key] = value;
+            // A null takes a default away (Bot:InboxIds:0, to let the bot learn its inboxes).
+            if (value is null)
+            {
+                all.Remove(key);
+            }
+            else
+            {
+                all[key] = value;
+            }
         }
 
         var chatwoot = await ChatwootScenario.StartAsync(all, withLlm, database: database);
@@ -151,12 +161,13 @@ public sealed class NotificationScenario : IAsyncDisposable
             """,
             new { contractId, provider });
 
-    /// <summary>A conversation event as an account webhook sends it.</summary>
+    /// <summary>A conversation event as an account webhook sends it (in inbox 3 unless said otherwise).</summary>
     public static JsonObject StatusChange(long conversationId, string current, string previous, string eventType = "conversation_status_changed",
-        JsonObject? customAttributes = null) => new()
+        JsonObject? customAttributes = null, long inboxId = 3) => new()
     {
         ["event"] = eventType,
         ["id"] = conversationId,
+        ["inbox_id"] = inboxId,
         ["status"] = current,
         ["account"] = new JsonObject { ["id"] = ChatwootScenario.AccountId },
         ["custom_attributes"] = customAttributes ?? new JsonObject(),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SupportRelay.Notifications;
+using SupportRelay.Tests.Chatwoot;
 using SupportRelay.Tests.Infrastructure;
 
 namespace SupportRelay.Tests.Notifications;
@@ -36,7 +37,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
     private static HandoffReconciler Reconciler(NotificationScenario s) => s.Chatwoot.App.Services.GetRequiredService<HandoffReconciler>();
 
     /// <summary>A conversation as <c>GET /api/v1/accounts/{id}/conversations</c> lists it (Chatwoot 4.x).</summary>
-    private static JsonObject Listed(long id, DateTimeOffset lastActivity, JsonObject? customAttributes = null, bool isoTimestamps = false)
+    private static JsonObject Listed(long id, DateTimeOffset lastActivity, JsonObject? customAttributes = null, bool isoTimestamps = false, long inboxId = 3)
     {
         JsonNode Time(DateTimeOffset t) => isoTimestamps ? JsonValue.Create(t.ToString("O", CultureInfo.InvariantCulture)) : JsonValue.Create(t.ToUnixTimeSeconds());
         return new JsonObject
@@ -55,7 +56,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
             ["agent_last_seen_at"] = 0,
             ["can_reply"] = true,
             ["custom_attributes"] = customAttributes ?? new JsonObject(),
-            ["inbox_id"] = 3,
+            ["inbox_id"] = inboxId,
             ["labels"] = new JsonArray(),
             ["muted"] = false,
             ["snoozed_until"] = null,
@@ -94,7 +95,49 @@ public abstract class ReconciliationTests(DatabaseKind database)
         });
     }
 
-    private static IReadOnlyList<RecordedRequest> ListCalls(NotificationScenario s) => s.Chatwoot.Chatwoot.Received("GET", ListPath);
+    /// <summary>The listings of open conversations (each round also lists the pending ones).</summary>
+    private static List<RecordedRequest> ListCalls(NotificationScenario s, string status = "open") =>
+        s.Chatwoot.Chatwoot.Received("GET", ListPath).Where(r => System.Web.HttpUtility.ParseQueryString(r.Query)["status"] == status).ToList();
+
+    /// <summary>
+    /// Serves the pending conversations as Chatwoot 4.15 lists them: the list fixture's conversation (Ada's, 42) made
+    /// pending, in each case with <paramref name="last"/> as its last message (<c>messages</c> and
+    /// <c>last_non_activity_message</c>), active now; no open conversation.
+    /// </summary>
+    private static void ServePending(NotificationScenario s, params (long Conversation, long Inbox, JsonObject Last)[] conversations)
+    {
+        var template = ChatwootFixture.Load("4.15", "api_conversations_list_open").Json["data"]!["payload"]![0]!.AsObject();
+        var listed = conversations.Select(c =>
+        {
+            var item = template.DeepClone().AsObject();
+            item["id"] = c.Conversation;
+            item["inbox_id"] = c.Inbox;
+            item["status"] = "pending";
+            item["last_activity_at"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            item["messages"] = new JsonArray(c.Last.DeepClone());
+            item["last_non_activity_message"] = c.Last.DeepClone();
+            return item;
+        }).ToList();
+        s.Chatwoot.Chatwoot.On("GET", ListPath, r =>
+        {
+            var query = System.Web.HttpUtility.ParseQueryString(r.Query);
+            var page = query["status"] == "pending" && query["page"] == "1" ? listed : [];
+            return new FakeResponse(200, new JsonObject
+            {
+                ["data"] = new JsonObject { ["meta"] = new JsonObject(), ["payload"] = new JsonArray(page.Select(c => (JsonNode)c.DeepClone()).ToArray()) },
+            }.ToJsonString());
+        });
+    }
+
+    /// <summary>A message of conversation 42 as Chatwoot lists it (the messages list fixture's), under another id and age.</summary>
+    private static JsonObject ListedMessage(int index, long id, TimeSpan age, long conversation = 42)
+    {
+        var message = ChatwootFixture.Load("4.15", "api_messages_list").Json["payload"]![index]!.DeepClone().AsObject();
+        message["id"] = id;
+        message["conversation_id"] = conversation;
+        message["created_at"] = (DateTimeOffset.UtcNow - age).ToUnixTimeSeconds();
+        return message;
+    }
 
     [Fact]
     public async Task A_lost_status_webhook_is_recovered_by_the_periodic_reconciliation_and_notified_once()
@@ -107,7 +150,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         ServeOpen(s, [Listed(42, DateTimeOffset.UtcNow, new JsonObject { ["contract_id"] = "C-77" })]);
 
         var text = (await s.WaitForNotificationAsync()).Json.GetProperty("text").GetString()!;
-        await s.Chatwoot.Chatwoot.WaitForAsync(all => all.Count(r => r.Path == ListPath) >= 3);
+        await s.Chatwoot.Chatwoot.WaitForAsync(_ => ListCalls(s).Count >= 3);
         // The webhook arrives after all (a late redelivery): the episode was notified.
         await s.Chatwoot.SendAsync(NotificationScenario.StatusChange(42, "open", "pending"));
         await s.Chatwoot.WaitIdleAsync();
@@ -191,7 +234,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         await s.CustomerSaysAsync(43, "An old question");
         var now = DateTimeOffset.UtcNow;
         // 25 recent conversations nobody told us about (an inbox without the bot), then one known but quiet for two hours.
-        var listed = Enumerable.Range(100, 25).Select(id => Listed(id, now.AddMinutes(-1))).Append(Listed(43, now.AddHours(-2))).ToList();
+        var listed = Enumerable.Range(100, 25).Select(id => Listed(id, now.AddMinutes(-1), inboxId: 9)).Append(Listed(43, now.AddHours(-2))).ToList();
         ServeOpen(s, listed);
 
         var result = await Reconciler(s).RunRoundAsync(Ct);
@@ -226,7 +269,7 @@ public abstract class ReconciliationTests(DatabaseKind database)
         s.Chatwoot.Chatwoot.On("GET", ListPath, new FakeResponse(status, """{"error":"nope"}"""));
 
         var direct = await Reconciler(s).RunRoundAsync(Ct);
-        await s.Chatwoot.Chatwoot.WaitForAsync(all => all.Count(r => r.Path == ListPath) >= 3);
+        await s.Chatwoot.Chatwoot.WaitForAsync(_ => ListCalls(s).Count >= 3);
         var health = await s.Client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
         Assert.Equal(new ReconcileResult(0, 0, 0), direct);
         Assert.True(health.IsSuccessStatusCode);
@@ -253,6 +296,52 @@ public abstract class ReconciliationTests(DatabaseKind database)
         Assert.False(Reconciler(s).IsEnabled);
         Assert.Empty(ListCalls(s));
         Assert.Empty(s.Sent());
+    }
+
+    [Fact]
+    public async Task A_pending_conversation_whose_customer_message_never_reached_the_bot_is_answered_once()
+    {
+        // keep_pending_on_bot_failure: the bot's delivery of Ada's message failed, Chatwoot kept the conversation pending.
+        await using var s = await Start();
+        ServePending(s, (42, 3, ListedMessage(0, 2001, TimeSpan.FromMinutes(5))));
+
+        var first = await Reconciler(s).RunRoundAsync(Ct);
+        await s.Chatwoot.WaitIdleAsync();
+        var second = await Reconciler(s).RunRoundAsync(Ct);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Equal((1, 0), (first.Missed, second.Missed));
+        var decision = (await s.Chatwoot.QueryAsync<(long MessageId, string Question)>("SELECT message_id, question FROM bot_decisions")).Single();
+        Assert.Equal((2001L, "Bonjour ! Est-ce que ça marche avec <b>Tom</b> & Jerry ?"), decision);
+        Assert.Single(s.Chatwoot.Posted());
+        Assert.Equal(["message_created:2001"], await s.Chatwoot.QueryAsync<string>("SELECT event_key FROM webhook_inbox WHERE event_type = 'chatwoot.message_created'"));
+        Assert.All(ListCalls(s, "pending"), r => Assert.Equal(UserToken, r.Header("api_access_token")));
+    }
+
+    [Fact]
+    public async Task Recent_answered_or_not_the_bots_pending_conversations_are_left_alone()
+    {
+        await using var s = await Start();
+        // 44: the bot decided on 2044 when it came. 46: a person replied while it was pending.
+        await s.Chatwoot.SendAsync(s.Chatwoot.Message("My VM is down", conversationId: 44, messageId: 2044));
+        await s.Chatwoot.SendAsync(s.Chatwoot.Message("Bonjour", conversationId: 46, messageId: 2046, status: "open"));
+        await ChatwootFixture.Load("4.15", "message_created_outgoing_agent_reply").Replace("\"id\":42,", "\"id\":46,")
+            .Replace("\"status\":\"open\"", "\"status\":\"pending\"").SendAsync(s.Chatwoot);
+        await s.Chatwoot.WaitIdleAsync();
+        var posted = s.Chatwoot.Chatwoot.Received("POST", "/messages").Count;
+        ServePending(s,
+            (43, 3, ListedMessage(0, 2043, TimeSpan.FromSeconds(10))), // too recent: its delivery may be under way
+            (44, 3, ListedMessage(0, 2044, TimeSpan.FromMinutes(5))),
+            (45, 9, ListedMessage(0, 2045, TimeSpan.FromMinutes(5))), // an inbox the bot does not serve, never seen
+            (46, 3, ListedMessage(0, 2047, TimeSpan.FromMinutes(5))),
+            (47, 3, ListedMessage(2, 2048, TimeSpan.FromMinutes(5)))); // the bot's own message is the last
+
+        var result = await Reconciler(s).RunRoundAsync(Ct);
+        await s.Chatwoot.WaitIdleAsync();
+
+        Assert.Equal(0, result.Missed);
+        Assert.Equal(posted, s.Chatwoot.Chatwoot.Received("POST", "/messages").Count);
+        Assert.Empty(await s.Chatwoot.QueryAsync<string>("SELECT event_key FROM webhook_inbox WHERE event_key LIKE 'message_created:%'"));
     }
 
     [Fact]

@@ -142,7 +142,7 @@ public abstract class SemanticRetrievalTests(DatabaseKind database)
         var changed = ChatwootScenario.DefaultArticles.ToList();
         changed[2] = new { id = 3, title = "Billing and invoices", slug = "billing", locale = "en", description = "Where to find invoices",
             content = "Invoices are now in the Account > Billing menu, as PDF, every month." };
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "en", changed);
+        s.ServeArticles(ChatwootScenario.Portal, "en", changed);
         await s.RestartAsync();
         await s.SendAsync(s.Message("Where are my invoices?", conversationId: 44));
         await s.WaitForPostsAsync(1, conversationId: 44);
@@ -238,7 +238,7 @@ public abstract class SemanticRetrievalTests(DatabaseKind database)
         await using var embeddings = await FakeHttpServer.StartAsync();
         FakeEmbeddings.Serve(embeddings, () => 64);
         await using var s = await ChatwootScenario.StartAsync(Embeddings(embeddings), database: _database);
-        ChatwootScenario.ServeArticles(s.Chatwoot, ChatwootScenario.Portal, "fr", []);
+        s.ServeArticles(ChatwootScenario.Portal, "fr", []);
 
         await s.SendAsync(s.Message("Comment redémarrer mon serveur bloqué ?"));
         var posted = await s.WaitForPostsAsync(1);

@@ -102,7 +102,7 @@ public abstract class HousekeepingTests(DatabaseKind database)
         await using (var connection = await dialect.OpenAsync(Ct))
         await using (var transaction = await connection.BeginTransactionAsync(Ct))
         {
-            await notifier.LeftOpenAsync(7, 42, "resolved", connection, transaction, Ct);
+            await notifier.LeftOpenAsync(7, 42, "resolved", handedBack: true, connection, transaction, Ct);
             await transaction.CommitAsync(Ct);
         }
 
