@@ -42,6 +42,13 @@ public sealed class BotOptions
     [Range(0, 50)]
     public int HistoryMessages { get; set; } = 6;
 
+    /// <summary>
+    /// How long the bot waits after a customer's message for the next one: a question written over several messages
+    /// gets one answer to all of them. A request for a person is never kept waiting. Zero answers each message at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>At most this many bot replies per conversation per minute; a flood gets silence, not a flood.</summary>
     [Range(1, 100)]
     public int MaxRepliesPerMinute { get; set; } = 5;

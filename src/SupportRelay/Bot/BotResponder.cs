@@ -26,6 +26,10 @@ public sealed partial class BotResponder(
     TimeProvider time,
     ILogger<BotResponder> logger)
 {
+    /// <summary>True when the message asks for a person, or for what only a person can do: it is never kept waiting.</summary>
+    public bool AsksForAPerson(string? message) =>
+        !string.IsNullOrWhiteSpace(message) && intents.Classify(message) is Intent.Person or Intent.PersonOnly;
+
     /// <summary>
     /// Answers a conversation's message from its provider's Help Center in Chatwoot: in the articles of the
     /// question's language when it can be told and the portal has them, else of the conversation's locale.

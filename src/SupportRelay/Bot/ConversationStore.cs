@@ -78,6 +78,45 @@ public sealed class ConversationStore(SqlDialect dialect, TimeProvider time, IOp
     }
 
     /// <summary>The last <paramref name="count"/> messages before <paramref name="beforeMessageId"/>, oldest first.</summary>
+    /// <summary>True when the customer wrote a message after <paramref name="messageId"/> in the conversation.</summary>
+    public async Task<bool> CustomerWroteAfterAsync(long accountId, long conversationId, long messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM conversation_messages
+            WHERE account_id = @accountId AND conversation_id = @conversationId AND message_id > @messageId AND role = @role
+            """,
+            new { accountId, conversationId, messageId, role = Customer }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>
+    /// The customer's messages up to <paramref name="messageId"/> that nobody has answered yet: those after the last
+    /// message of the bot or an agent, and after the last the bot decided on; at most <paramref name="max"/>, oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<(long MessageId, string Content)>> UnansweredAsync(long accountId, long conversationId, long messageId, int max,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long MessageId, string Content)>(new CommandDefinition(
+            """
+            SELECT message_id, content FROM conversation_messages m
+            WHERE m.account_id = @accountId AND m.conversation_id = @conversationId AND m.role = @role AND m.message_id <= @messageId
+              AND m.message_id > COALESCE((SELECT MAX(o.message_id) FROM conversation_messages o
+                  WHERE o.account_id = @accountId AND o.conversation_id = @conversationId AND o.role <> @role AND o.message_id < @messageId), 0)
+              AND m.message_id > COALESCE((SELECT MAX(d.message_id) FROM bot_decisions d
+                  WHERE d.account_id = @accountId AND d.conversation_id = @conversationId AND d.message_id < @messageId), 0)
+            ORDER BY m.message_id DESC
+            LIMIT @max
+            """,
+            new { accountId, conversationId, messageId, role = Customer, max }, cancellationToken: cancellationToken));
+        return rows.Reverse().ToList();
+    }
+
+    /// <summary>True for the text <see cref="HistoryText"/> records for a message of attachments only.</summary>
+    public static bool IsAttachmentsOnly(string content) =>
+        content == "[an attachment]" || (content.StartsWith('[') && content.EndsWith(" attachments]", StringComparison.Ordinal) && content.Length < 24);
+
     public async Task<IReadOnlyList<HistoryMessage>> RecentAsync(long accountId, long conversationId, long beforeMessageId, int count, CancellationToken cancellationToken)
     {
         if (count == 0)

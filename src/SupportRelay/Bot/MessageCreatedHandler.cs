@@ -20,6 +20,7 @@ namespace SupportRelay.Bot;
 /// </summary>
 public sealed partial class MessageCreatedHandler(
     ConversationStore conversations,
+    InboxStore inbox,
     ProviderResolver providers,
     BotResponder responder,
     HandoffNotifier notifier,
@@ -34,7 +35,13 @@ public sealed partial class MessageCreatedHandler(
 {
     public const string EventType = "chatwoot.message_created";
 
-    public bool Handles(string eventType) => eventType == EventType;
+    /// <summary>Our own event: a customer's message whose quiet period is over (its payload the message's event).</summary>
+    public const string AnswerDueType = "bot.answer_due";
+
+    /// <summary>The most messages of one customer answered together.</summary>
+    private const int MaxGathered = 5;
+
+    public bool Handles(string eventType) => eventType is EventType or AnswerDueType;
 
     public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
     {
@@ -55,15 +62,19 @@ public sealed partial class MessageCreatedHandler(
             return WorkOutcome.Fail("The event names no account and Chatwoot:AccountId is not set.");
         }
 
-        var role = RoleOf(message);
-        if (role is not null && ConversationStore.HistoryText(message.Content, message.Attachments) is { } text)
+        var due = item.Kind == AnswerDueType;
+        if (!due)
         {
-            await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, message.InboxId, cancellationToken);
-        }
+            var role = RoleOf(message);
+            if (role is not null && ConversationStore.HistoryText(message.Content, message.Attachments) is { } text)
+            {
+                await conversations.RecordAsync(accountId.Value, message.ConversationId, message.MessageId, role, text, message.InboxId, cancellationToken);
+            }
 
-        if (IsAPersonsReply(message))
-        {
-            await notifier.PersonRepliedAsync(accountId.Value, message.ConversationId, message.ConversationStatus, cancellationToken);
+            if (IsAPersonsReply(message))
+            {
+                await notifier.PersonRepliedAsync(accountId.Value, message.ConversationId, message.ConversationStatus, cancellationToken);
+            }
         }
 
         if (!IsForTheBot(message) || await HandoffUnderwayAsync(accountId.Value, message.ConversationId, cancellationToken))
@@ -77,10 +88,24 @@ public sealed partial class MessageCreatedHandler(
             return WorkOutcome.Done;
         }
 
+        var quiet = botOptions.CurrentValue.QuietPeriod;
+        if (!due && quiet > TimeSpan.Zero && !responder.AsksForAPerson(message.Content))
+        {
+            // The customer may still be typing the rest of the question: answer once they have been quiet a while.
+            await WaitForQuietAsync(item, accountId.Value, message, quiet, cancellationToken);
+            return WorkOutcome.Done;
+        }
+
+        if (due && await conversations.CustomerWroteAfterAsync(accountId.Value, message.ConversationId, message.MessageId, cancellationToken))
+        {
+            // They wrote again: the later message's answer covers this one.
+            return WorkOutcome.Done;
+        }
+
         var started = time.GetTimestamp();
-        var decision = await DecideAsync(accountId.Value, message, cancellationToken);
+        var (decision, question) = await DecideAsync(accountId.Value, message, due, cancellationToken);
         decision = decision with { ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
-        await SaveAsync(item, accountId.Value, message, decision, cancellationToken);
+        await SaveAsync(item, accountId.Value, message, question, decision, cancellationToken);
         return WorkOutcome.Done;
     }
 
@@ -111,17 +136,52 @@ public sealed partial class MessageCreatedHandler(
         _ => null,
     };
 
-    private async Task<BotDecision> DecideAsync(long accountId, ChatwootMessage message, CancellationToken cancellationToken)
+    /// <summary>Completes the message's event and schedules its answer after the quiet period, in one transaction.</summary>
+    private async Task WaitForQuietAsync(WorkItem item, long accountId, ChatwootMessage message, TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await inbox.ScheduleAsync(Source, $"answer:{accountId}:{message.ConversationId}:{message.MessageId}", AnswerDueType,
+            $"answer:{accountId}:{message.ConversationId}", item.Payload, time.GetUtcNow() + quiet, connection, transaction, cancellationToken);
+        await queue.CompleteAsync(WorkTable.Inbox, item.Id, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogWaiting(accountId, message.ConversationId, quiet.TotalSeconds);
+    }
+
+    /// <summary>The source under which the bot's own scheduled events are stored.</summary>
+    public const string Source = "bot";
+
+    /// <param name="gathered">The quiet period is over: the question is every message the customer wrote since the last answer.</param>
+    private async Task<(BotDecision Decision, string? Question)> DecideAsync(long accountId, ChatwootMessage message, bool gathered, CancellationToken cancellationToken)
     {
         var settings = botOptions.CurrentValue;
         if (await RepliesInLastMinuteAsync(accountId, message.ConversationId, cancellationToken) >= settings.MaxRepliesPerMinute)
         {
-            return BotDecision.Silent("throttled", "too_many_messages");
+            return (BotDecision.Silent("throttled", "too_many_messages"), message.Content);
+        }
+
+        var question = message.Content;
+        var asked = message.Content;
+        var firstMessageId = message.MessageId;
+        if (gathered)
+        {
+            var unanswered = await conversations.UnansweredAsync(accountId, message.ConversationId, message.MessageId, MaxGathered, cancellationToken);
+            if (unanswered.Count > 1)
+            {
+                question = asked = string.Join('\n', unanswered.Select(m => m.Content));
+                firstMessageId = unanswered[0].MessageId;
+            }
+
+            if (unanswered.Any(m => ConversationStore.IsAttachmentsOnly(m.Content)))
+            {
+                // A screenshot or a log file among them: what the customer asks is in it, and only a person can read it.
+                asked = "";
+            }
         }
 
         var owner = await providers.ResolveAsync(message.ProviderPubkey, message.ContractId, cancellationToken);
-        var history = await conversations.RecentAsync(accountId, message.ConversationId, message.MessageId, settings.HistoryMessages, cancellationToken);
-        return await responder.RespondAsync(accountId, message.Content, message.Locale, owner, history, cancellationToken);
+        var history = await conversations.RecentAsync(accountId, message.ConversationId, firstMessageId, settings.HistoryMessages, cancellationToken);
+        return (await responder.RespondAsync(accountId, asked, message.Locale, owner, history, cancellationToken), question);
     }
 
     /// <summary>
@@ -153,7 +213,7 @@ public sealed partial class MessageCreatedHandler(
             cancellationToken: cancellationToken));
     }
 
-    private async Task SaveAsync(WorkItem item, long accountId, ChatwootMessage message, BotDecision decision, CancellationToken cancellationToken)
+    private async Task SaveAsync(WorkItem item, long accountId, ChatwootMessage message, string? question, BotDecision decision, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -174,7 +234,7 @@ public sealed partial class MessageCreatedHandler(
                 decision.ProviderPubkey,
                 decision.PortalSlug,
                 decision.Locale,
-                question = message.Content,
+                question,
                 decision.Outcome,
                 decision.Reason,
                 articleIds = JsonSerializer.Serialize(decision.ArticleIds, BotJsonContext.Default.IReadOnlyListString),
@@ -224,6 +284,9 @@ public sealed partial class MessageCreatedHandler(
             LogDecision(accountId, message.ConversationId, decision.Outcome, decision.Reason, decision.ArticleIds.Count, decision.ElapsedMs);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {AccountId}/{ConversationId}: answering once the customer has been quiet for {Seconds} s")]
+    private partial void LogWaiting(long accountId, long conversationId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {AccountId}/{ConversationId}: a person has replied since it was handed to the bot; the bot stays quiet")]
     private partial void LogPersonReplied(long accountId, long conversationId);

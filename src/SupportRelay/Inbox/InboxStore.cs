@@ -11,6 +11,21 @@ public sealed class IntakeUnavailableException(string message, Exception inner) 
 public sealed class InboxStore(SqlDialect dialect, TimeProvider time, WorkSignal signal, IOptionsMonitor<DatabaseOptions> options)
 {
     /// <summary>
+    /// Stores an event of our own, due at <paramref name="due"/>, inside the caller's transaction; stored once per
+    /// <paramref name="eventKey"/> (false when it was).
+    /// </summary>
+    public async Task<bool> ScheduleAsync(string source, string eventKey, string eventType, string? orderingKey, string payload, DateTimeOffset due,
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO webhook_inbox (source, event_key, event_type, ordering_key, payload, received_at, state, next_attempt_at)
+            VALUES (@source, @eventKey, @eventType, @orderingKey, @payload, @now, 'pending', @due)
+            ON CONFLICT (source, event_key) DO NOTHING
+            """,
+            new { source, eventKey, eventType, orderingKey, payload, now = time.GetUtcNow().ToUnixTimeMilliseconds(), due = due.ToUnixTimeMilliseconds() },
+            transaction, cancellationToken: cancellationToken)) > 0;
+
+    /// <summary>
     /// Stores the event; false when the same event was stored before (a redelivery), or, with a
     /// <paramref name="signature"/>, when an event of that signature was accepted before <paramref name="signatureExpiresAt"/>
     /// (a replay under another delivery id). Both in one transaction, within the intake deadline.

@@ -28,6 +28,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             // BM25 alone unless a test says otherwise: the embedded model's tests choose it, the others stay fast and exact.
             ["Retrieval:Embeddings"] = "none",
+            // Each message answered at once unless a test says otherwise: the quiet period's own tests move a fake clock.
+            ["Bot:QuietPeriod"] = "00:00:00",
         };
         if (database == DatabaseKind.Postgres && settings?.ContainsKey("ConnectionStrings:Postgres") != true)
         {

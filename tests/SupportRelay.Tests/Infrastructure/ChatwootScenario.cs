@@ -56,7 +56,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
     /// <summary>Starts the fakes and the service. <paramref name="settings"/> override the defaults.</summary>
     public static async Task<ChatwootScenario> StartAsync(IDictionary<string, string?>? settings = null, bool withLlm = false,
-        IReadOnlyList<object>? articles = null, DatabaseKind database = DatabaseKind.Sqlite)
+        IReadOnlyList<object>? articles = null, DatabaseKind database = DatabaseKind.Sqlite, TimeProvider? time = null)
     {
         // Skip before starting anything that would then be left running.
         TestDatabase.RequireAvailable(database);
@@ -80,7 +80,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
         var publicUrl = new Uri(all.GetValueOrDefault("Chatwoot:HelpCenterUrl") ?? all.GetValueOrDefault("Chatwoot:PublicUrl") ?? all["Chatwoot:BaseUrl"]!);
         var helpCenter = new FakeHelpCenter(chatwoot, publicUrl.Host);
         helpCenter.Serve(Portal, "en", articles ?? DefaultArticles);
-        var app = new AppFactory(all, database: database);
+        var app = new AppFactory(all, timeProvider: time, database: database);
         return new ChatwootScenario(chatwoot, helpCenter, llm, app);
     }
 
@@ -281,7 +281,7 @@ public sealed class ChatwootScenario : IAsyncDisposable
 
         Client.Dispose();
         await App.DisposeAsync();
-        App = new AppFactory(all, App.DatabasePath);
+        App = new AppFactory(all, App.DatabasePath, App.TimeProvider);
         Client = App.CreateClient();
     }
 
