@@ -38,7 +38,8 @@ internal static class DecisionBenchmarks
                 continue;
             }
 
-            var decisions = await DecideAsync(index, messages, settings, model);
+            var gold = messages.ToDictionary(m => m.Question, m => m.Articles, StringComparer.Ordinal);
+            var decisions = await LabelledDecisions.DecideAsync(index, messages, settings, model ? new OracleModel(gold) : null);
             foreach (var split in new[] { "tune", "heldout" })
             {
                 Console.WriteLine(DecisionEvaluation.Table($"== {name}: {split} half", [.. decisions.Decisions.Where(d => d.Message.Split == split)]));
@@ -47,46 +48,6 @@ internal static class DecisionBenchmarks
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"time per message: p50 {Percentile(decisions.Milliseconds, 0.5):F1} ms, p99 {Percentile(decisions.Milliseconds, 0.99):F1} ms\n"));
         }
-    }
-
-    /// <summary>Every message through the bot's own pipeline (what <c>ask</c> and the service run), with its conversation's history.</summary>
-    internal static async Task<(List<(LabelledMessage Message, BotDecision Decision)> Decisions, List<double> Milliseconds)> DecideAsync(
-        ArticleIndex index, IReadOnlyList<LabelledMessage> messages, Dictionary<string, string?> settings, bool model)
-    {
-        var database = Path.Combine(Path.GetTempPath(), $"supportrelay-bench-{Guid.NewGuid():N}.db");
-        settings = new Dictionary<string, string?>(settings)
-        {
-            ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
-            ["Llm:Provider"] = "none",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Retrieval:IndexingWait"] = "01:00:00",
-        };
-        var gold = messages.ToDictionary(m => m.Question, m => m.Articles, StringComparer.Ordinal);
-        using var host = CommandLineApp.BuildHost(services =>
-        {
-            if (model)
-            {
-                services.RemoveAll<IAnswerGenerator>();
-                services.AddSingleton<IAnswerGenerator>(new OracleModel(gold));
-            }
-        }, settings);
-        await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
-        var responder = host.Services.GetRequiredService<BotResponder>();
-        var scope = new ArticleScope(index, "en", "file:articles.jsonl");
-        var decisions = new List<(LabelledMessage, BotDecision)>();
-        var times = new List<double>();
-        foreach (var message in messages)
-        {
-            var history = message.History.Select(h => new HistoryMessage(ConversationStore.Customer, h)).ToList();
-            var watch = Stopwatch.StartNew();
-            var decision = await responder.RespondAsync(message.Question, history, _ => Task.FromResult<ArticleScope?>(scope), null, CancellationToken.None);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            decisions.Add((message, decision));
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(database);
-        return (decisions, times);
     }
 
     private static double Percentile(List<double> values, double p)

@@ -119,7 +119,8 @@ public static class AnswerCommands
                     var decision = await responder.RespondAsync(text, [], _ => Task.FromResult<ArticleScope?>(scope), null, cancellationToken);
                     if (asJson)
                     {
-                        var line = new AskLine(text, decision.Answer ?? decision.Reply, decision.Sources ?? [], decision.IsHandoff, decision.Reason);
+                        var line = new AskLine(text, decision.Answer ?? decision.Reply, decision.Sources ?? [], decision.IsHandoff, decision.Reason,
+                            decision.ArticleIds, decision.TopScore);
                         await Console.Out.WriteLineAsync(JsonSerializer.Serialize(line, CliJson.Options.GetTypeInfo(typeof(AskLine))));
                     }
                     else
@@ -173,7 +174,9 @@ internal sealed record AskLine(
     [property: JsonPropertyName("answer")] string? Answer,
     [property: JsonPropertyName("sources")] IReadOnlyList<string> Sources,
     [property: JsonPropertyName("handoff")] bool Handoff,
-    [property: JsonPropertyName("reason")] string Reason);
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("articles")] IReadOnlyList<string> Articles,
+    [property: JsonPropertyName("confidence")] double? Confidence);
 
 [JsonSerializable(typeof(SearchLine))]
 [JsonSerializable(typeof(AskLine))]

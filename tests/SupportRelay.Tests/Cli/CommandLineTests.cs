@@ -9,7 +9,7 @@ public sealed class CommandLineTests
 {
     private static Task<(int Exit, string Out, string Err)> RunAsync(string stdin, params string[] args) => RunWithEmbeddingsAsync(stdin, "none", args);
 
-    private static Task<(int Exit, string Out, string Err)> RunWithEmbeddingsAsync(string stdin, string? embeddings, params string[] args) =>
+    internal static Task<(int Exit, string Out, string Err)> RunWithEmbeddingsAsync(string stdin, string? embeddings, params string[] args) =>
         RunWithEnvironmentAsync(stdin, embeddings, new Dictionary<string, string>(), args);
 
     /// <param name="embeddings">Retrieval:Embeddings; null: the program's default, as a user gets it.</param>
